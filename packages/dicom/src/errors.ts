@@ -1,0 +1,73 @@
+/**
+ * One error vocabulary for Lingshu. Codes are stable and never reused; the server maps each
+ * code to an HTTP status, a DICOM status / STOW failure reason and a FHIR OperationOutcome.
+ * Messages never contain PHI (no names, IDs or dates from the data): say what was wrong with
+ * the input, not what the input was.
+ */
+export const ERROR_CODES = {
+  // DICOM parsing and encoding
+  DICOM_NOT_DICOM: 'The input is not a DICOM file or dataset',
+  DICOM_TRUNCATED: 'The DICOM data ends before a declared element or item is complete',
+  DICOM_BAD_LENGTH: 'A declared length is impossible (odd, larger than the input, or over the limit)',
+  DICOM_BAD_VR: 'An element has an invalid value representation',
+  DICOM_BAD_STRUCTURE: 'Sequences, items or delimiters are malformed',
+  DICOM_UNSUPPORTED_TRANSFER_SYNTAX: 'The transfer syntax is not supported',
+  DICOM_MISSING_ATTRIBUTE: 'A required attribute is missing',
+  DICOM_BAD_VALUE: 'An attribute has a value that cannot be used',
+  DICOM_CHARSET: 'Text could not be decoded or encoded with the declared character set',
+  // Pixel data
+  PIXEL_NO_DATA: 'The dataset has no pixel data',
+  PIXEL_BAD_DESCRIPTION: 'The image pixel description is inconsistent',
+  PIXEL_DECODE_FAILED: 'A compressed frame could not be decoded',
+  PIXEL_FRAME_OUT_OF_RANGE: 'The requested frame does not exist',
+  // Imaging / volumes
+  VOLUME_EMPTY: 'No usable slices for a volume',
+  VOLUME_MIXED_ORIENTATION: 'The slices have different orientations',
+  VOLUME_DUPLICATE_POSITION: 'Two slices share the same position',
+  VOLUME_MISSING_GEOMETRY: 'A slice lacks position, orientation or spacing',
+  VOLUME_INCONSISTENT_SLICES: 'Slices differ in matrix size or pixel spacing',
+  VOLUME_GAP: 'The slice spacing has a gap or is not uniform',
+  VOLUME_GANTRY_TILT: 'The series was acquired with gantry tilt',
+  // Archive
+  ARCHIVE_DUPLICATE_CONFLICT: 'An instance with this SOP Instance UID exists with different content',
+  ARCHIVE_NOT_FOUND: 'The requested resource does not exist',
+  ARCHIVE_STORAGE_FAILED: 'The object store could not write the file',
+  ARCHIVE_INDEX_FAILED: 'The index could not record the instance',
+  ARCHIVE_BAD_CURSOR: 'The change-log cursor is invalid',
+  // Import and CLI
+  IMPORT_UNREADABLE: 'A file could not be read',
+  IMPORT_BAD_ARCHIVE: 'A zip archive or DICOMDIR is malformed',
+  CONFIG_INVALID: 'The configuration is invalid',
+  USAGE: 'The command was used incorrectly',
+  INTERNAL: 'An internal error occurred',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface LingshuErrorOptions {
+  cause?: unknown;
+  /** Structured, PHI-free details (tag numbers, offsets, counts, parameter names). */
+  details?: Record<string, string | number | boolean>;
+}
+
+export class LingshuError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, string | number | boolean>;
+
+  constructor(code: ErrorCode, message?: string, options: LingshuErrorOptions = {}) {
+    super(message ?? ERROR_CODES[code], options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LingshuError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isLingshuError(value: unknown, code?: ErrorCode): value is LingshuError {
+  return value instanceof LingshuError && (code === undefined || value.code === code);
+}
+
+/** Turns anything thrown into a LingshuError without leaking internals of unknown errors. */
+export function toLingshuError(value: unknown): LingshuError {
+  if (value instanceof LingshuError) return value;
+  return new LingshuError('INTERNAL', undefined, { cause: value });
+}
