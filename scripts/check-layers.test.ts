@@ -58,6 +58,8 @@ describe('check-layers', () => {
       'packages/dicom/package.json': manifest([]),
       'packages/dicom/src/y.ts': 'export const y = 1;\n',
     });
-    expect(checkLayers(root).map((x) => x.message)).toContain('relative import "../../dicom/src/y.js" leaves the package');
+    expect(checkLayers(root).map((x) => x.message)).toContain(
+      'relative import "../../dicom/src/y.js" leaves the package',
+    );
   });
 });

@@ -3,7 +3,7 @@
  * imports form a cycle, when code reaches into another package's files (deep or relative
  * imports), or when a package imports a workspace package it does not declare.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 /** Which workspace packages each layer may import (directly). */
@@ -39,7 +39,8 @@ function* sourceFiles(dir: string): Generator<string> {
   }
 }
 
-const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+const IMPORT_RE =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 
 export function checkLayers(root: string): Violation[] {
   const pkgRoot = join(root, 'packages');
@@ -68,7 +69,8 @@ export function checkLayers(root: string): Violation[] {
         const rel = relative(root, file);
         if (spec.startsWith('@lingshu/')) {
           const [, target = '', ...rest] = spec.split('/');
-          if (rest.length > 0) violations.push({ file: rel, message: `deep import "${spec}": import the package itself` });
+          if (rest.length > 0)
+            violations.push({ file: rel, message: `deep import "${spec}": import the package itself` });
           if (target === pkg) continue;
           edges.add(target);
           if (!allowed.includes(layerOf(target))) {
