@@ -1,0 +1,281 @@
+import { join } from 'node:path';
+import { type DicomJsonDataset, LingshuError } from '@lingshu/dicom';
+import { sql } from 'kysely';
+import { type IndexDatabase, type IndexLocation, openIndexDatabase } from './db/open.js';
+import { type DuplicatePolicy, ingestBatch, type StoreItem, type StoreResult } from './ingest.js';
+import { FileSystemObjectStore } from './objectStore.js';
+
+export interface ArchiveOptions {
+  /** Data directory: object store under `files/`, embedded index under `index/`. */
+  dataDir: string;
+  /** PostgreSQL server for the index instead of embedded PGlite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (tests use one per run). */
+  schema?: string;
+  duplicatePolicy?: DuplicatePolicy;
+  /** fsync files and directories on write (default true). */
+  durable?: boolean;
+  /** Largest micro-batch for `store()` (default 64 instances). */
+  maxBatch?: number;
+}
+
+export interface ArchiveCounts {
+  patients: number;
+  studies: number;
+  series: number;
+  instances: number;
+}
+
+export interface StudySummary {
+  studyInstanceUID: string;
+  studyDate: string;
+  studyTime: string;
+  accessionNumber: string;
+  description: string;
+  modalities: string[];
+  numberOfSeries: number;
+  numberOfInstances: number;
+  patientId: string;
+}
+
+export interface Change {
+  seq: number;
+  changeType: string;
+  resourceLevel: string;
+  resourceUid: string;
+  studyInstanceUID: string;
+  at: Date;
+}
+
+export interface ChangePage {
+  changes: Change[];
+  /** Cursor to pass as `since` next time. */
+  last: number;
+  done: boolean;
+}
+
+interface Pending {
+  item: StoreItem;
+  resolve: (r: StoreResult) => void;
+}
+
+/** The archive: object store + index + ingest + change log. No HTTP. */
+export class Archive {
+  readonly files: FileSystemObjectStore;
+  private pending: Pending[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private readonly policy: DuplicatePolicy;
+  private readonly maxBatch: number;
+  private serial: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly index: IndexDatabase,
+    options: ArchiveOptions,
+  ) {
+    this.files = new FileSystemObjectStore(join(options.dataDir, 'files'), options.durable ?? true);
+    this.policy = options.duplicatePolicy ?? 'reject';
+    this.maxBatch = options.maxBatch ?? 64;
+  }
+
+  static async open(options: ArchiveOptions): Promise<Archive> {
+    const location: IndexLocation = options.databaseUrl
+      ? { kind: 'postgres', databaseUrl: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) }
+      : { kind: 'pglite', dataDir: join(options.dataDir, 'index') };
+    return new Archive(await openIndexDatabase(location), options);
+  }
+
+  /** Stores a batch in one index transaction; per-item results, bad items rejected alone. */
+  storeInstances(items: readonly StoreItem[]): Promise<StoreResult[]> {
+    // Batches are serialised within a process: the index sees one writer transaction at a time.
+    const run = this.serial.then(() => ingestBatch(this.index.db, this.files, items, this.policy));
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stores one instance; concurrent callers share micro-batched transactions. */
+  store(item: StoreItem): Promise<StoreResult> {
+    return new Promise((resolve) => {
+      this.pending.push({ item, resolve });
+      if (this.pending.length >= this.maxBatch) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    this.flushing = this.storeInstances(batch.map((p) => p.item)).then(
+      (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
+      () =>
+        batch.forEach((p) =>
+          p.resolve({
+            status: 'rejected',
+            error: { code: 'ARCHIVE_INDEX_FAILED', message: 'The index could not record the batch' },
+          }),
+        ),
+    );
+    if (this.pending.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  async counts(): Promise<ArchiveCounts> {
+    const r = await sql<{ patients: string; studies: string; series: string; instances: string }>`
+      SELECT (SELECT count(*) FROM patients) AS patients, (SELECT count(*) FROM studies) AS studies,
+             (SELECT count(*) FROM series) AS series, (SELECT count(*) FROM instances) AS instances`.execute(
+      this.index.db,
+    );
+    const row = r.rows[0]!;
+    return {
+      patients: Number(row.patients),
+      studies: Number(row.studies),
+      series: Number(row.series),
+      instances: Number(row.instances),
+    };
+  }
+
+  async listStudies(options: { limit?: number; offset?: number } = {}): Promise<StudySummary[]> {
+    const rows = await this.index.db
+      .selectFrom('studies')
+      .innerJoin('patients', 'patients.pk', 'studies.patient_pk')
+      .select([
+        'studies.study_uid',
+        'studies.study_date',
+        'studies.study_time',
+        'studies.accession_number',
+        'studies.description',
+        'studies.modalities',
+        'studies.num_series',
+        'studies.num_instances',
+        'patients.patient_id',
+      ])
+      .orderBy('studies.updated_at', 'desc')
+      .orderBy('studies.pk', 'desc')
+      .limit(Math.min(Math.max(options.limit ?? 100, 1), 1000))
+      .offset(Math.max(options.offset ?? 0, 0))
+      .execute();
+    return rows.map((r) => ({
+      studyInstanceUID: r.study_uid,
+      studyDate: r.study_date,
+      studyTime: r.study_time,
+      accessionNumber: r.accession_number,
+      description: r.description,
+      modalities: r.modalities,
+      numberOfSeries: r.num_series,
+      numberOfInstances: r.num_instances,
+      patientId: r.patient_id,
+    }));
+  }
+
+  async getStudy(studyUid: string): Promise<StudySummary | undefined> {
+    const rows = await this.index.db
+      .selectFrom('studies')
+      .innerJoin('patients', 'patients.pk', 'studies.patient_pk')
+      .selectAll('studies')
+      .select('patients.patient_id')
+      .where('studies.study_uid', '=', studyUid)
+      .execute();
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      studyInstanceUID: r.study_uid,
+      studyDate: r.study_date,
+      studyTime: r.study_time,
+      accessionNumber: r.accession_number,
+      description: r.description,
+      modalities: r.modalities,
+      numberOfSeries: r.num_series,
+      numberOfInstances: r.num_instances,
+      patientId: r.patient_id,
+    };
+  }
+
+  /** Series metadata (DICOM JSON per instance) from the index, without reading files. */
+  async getSeriesMetadata(seriesUid: string): Promise<DicomJsonDataset[]> {
+    const rows = await this.index.db
+      .selectFrom('instances')
+      .innerJoin('series', 'series.pk', 'instances.series_pk')
+      .select(['instances.metadata', 'instances.instance_number'])
+      .where('series.series_uid', '=', seriesUid)
+      .orderBy('instances.instance_number')
+      .orderBy('instances.pk')
+      .execute();
+    if (rows.length === 0) throw new LingshuError('ARCHIVE_NOT_FOUND', 'Series not found');
+    return rows.map((r) => (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as DicomJsonDataset);
+  }
+
+  async getInstanceMetadata(sopUid: string): Promise<DicomJsonDataset> {
+    const r = await this.index.db
+      .selectFrom('instances')
+      .select('metadata')
+      .where('sop_uid', '=', sopUid)
+      .executeTakeFirst();
+    if (!r) throw new LingshuError('ARCHIVE_NOT_FOUND', 'Instance not found');
+    return (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as DicomJsonDataset;
+  }
+
+  /** Index facts about one instance (storage key, hash, size). */
+  async getInstanceLocation(
+    sopUid: string,
+  ): Promise<{ storageKey: string; sha256: string; sizeBytes: number } | undefined> {
+    const r = await this.index.db
+      .selectFrom('instances')
+      .select(['storage_key', 'sha256', 'size_bytes'])
+      .where('sop_uid', '=', sopUid)
+      .executeTakeFirst();
+    return r ? { storageKey: r.storage_key, sha256: r.sha256, sizeBytes: Number(r.size_bytes) } : undefined;
+  }
+
+  async readInstance(sopUid: string): Promise<Uint8Array> {
+    const loc = await this.getInstanceLocation(sopUid);
+    if (!loc) throw new LingshuError('ARCHIVE_NOT_FOUND', 'Instance not found');
+    return this.files.get(loc.storageKey);
+  }
+
+  /** Every indexed instance's storage key and hash (for integrity checks). */
+  async listInstanceLocations(): Promise<Array<{ sopUid: string; storageKey: string; sha256: string }>> {
+    const rows = await this.index.db.selectFrom('instances').select(['sop_uid', 'storage_key', 'sha256']).execute();
+    return rows.map((r) => ({ sopUid: r.sop_uid, storageKey: r.storage_key, sha256: r.sha256 }));
+  }
+
+  /** The change log after `since` (exclusive), oldest first, like Orthanc's /changes. */
+  async getChanges(options: { since?: number; limit?: number } = {}): Promise<ChangePage> {
+    const since = options.since ?? 0;
+    if (!Number.isSafeInteger(since) || since < 0)
+      throw new LingshuError('ARCHIVE_BAD_CURSOR', 'The change-log cursor must be a non-negative integer');
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), 10_000);
+    const rows = await this.index.db
+      .selectFrom('changes')
+      .selectAll()
+      .where('seq', '>', String(since))
+      .orderBy('seq')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit).map((r) => ({
+      seq: Number(r.seq),
+      changeType: r.change_type,
+      resourceLevel: r.resource_level,
+      resourceUid: r.resource_uid,
+      studyInstanceUID: r.study_uid,
+      at: new Date(r.at),
+    }));
+    return { changes: page, last: page.at(-1)?.seq ?? since, done: rows.length <= limit };
+  }
+
+  async close(): Promise<void> {
+    while (this.pending.length > 0) this.flush();
+    await this.flushing;
+    await this.serial;
+    await this.index.close();
+  }
+}
+
+export function openArchive(options: ArchiveOptions): Promise<Archive> {
+  return Archive.open(options);
+}

@@ -1,0 +1,108 @@
+import { type Kysely, sql } from 'kysely';
+import type { ArchiveSchema } from './schema.js';
+
+/** Ordered, append-only migrations; the same SQL runs on PGlite and PostgreSQL. */
+export const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
+  {
+    id: 1,
+    name: 'index of patients, studies, series, instances and the change log',
+    sql: `
+      CREATE TABLE patients (
+        pk bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        patient_key text NOT NULL UNIQUE,
+        patient_id text NOT NULL DEFAULT '',
+        issuer text NOT NULL DEFAULT '',
+        name_alphabetic text NOT NULL DEFAULT '',
+        name_ideographic text NOT NULL DEFAULT '',
+        name_phonetic text NOT NULL DEFAULT '',
+        name_search text NOT NULL DEFAULT '',
+        birth_date text NOT NULL DEFAULT '',
+        sex text NOT NULL DEFAULT '',
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX patients_patient_id ON patients (patient_id);
+      CREATE INDEX patients_name_search ON patients (name_search);
+      CREATE TABLE studies (
+        pk bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        study_uid text NOT NULL UNIQUE,
+        patient_pk bigint NOT NULL REFERENCES patients (pk),
+        study_date text NOT NULL DEFAULT '',
+        study_time text NOT NULL DEFAULT '',
+        accession_number text NOT NULL DEFAULT '',
+        study_id text NOT NULL DEFAULT '',
+        description text NOT NULL DEFAULT '',
+        referring_physician text NOT NULL DEFAULT '',
+        modalities text[] NOT NULL DEFAULT '{}',
+        num_series integer NOT NULL DEFAULT 0,
+        num_instances integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX studies_patient ON studies (patient_pk);
+      CREATE INDEX studies_date ON studies (study_date);
+      CREATE INDEX studies_accession ON studies (accession_number);
+      CREATE INDEX studies_modalities ON studies USING gin (modalities);
+      CREATE TABLE series (
+        pk bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        series_uid text NOT NULL UNIQUE,
+        study_pk bigint NOT NULL REFERENCES studies (pk),
+        modality text NOT NULL DEFAULT '',
+        series_number integer,
+        description text NOT NULL DEFAULT '',
+        body_part text NOT NULL DEFAULT '',
+        series_date text NOT NULL DEFAULT '',
+        series_time text NOT NULL DEFAULT '',
+        num_instances integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX series_study ON series (study_pk);
+      CREATE INDEX series_modality ON series (modality);
+      CREATE TABLE instances (
+        pk bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        sop_uid text NOT NULL UNIQUE,
+        series_pk bigint NOT NULL REFERENCES series (pk),
+        sop_class_uid text NOT NULL,
+        instance_number integer,
+        transfer_syntax_uid text NOT NULL,
+        number_of_frames integer NOT NULL DEFAULT 1,
+        rows integer,
+        columns integer,
+        size_bytes bigint NOT NULL,
+        sha256 text NOT NULL,
+        storage_key text NOT NULL,
+        metadata jsonb NOT NULL,
+        stored_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX instances_series ON instances (series_pk);
+      CREATE TABLE changes (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        change_type text NOT NULL,
+        resource_level text NOT NULL,
+        resource_uid text NOT NULL,
+        study_uid text NOT NULL DEFAULT '',
+        at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+];
+
+/** Applies pending migrations under an advisory lock (safe with several processes on PostgreSQL). */
+export async function migrate(db: Kysely<ArchiveSchema>): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(4242001)`.execute(trx);
+    await sql`CREATE TABLE IF NOT EXISTS lingshu_migrations (
+      id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`.execute(trx);
+    const done = new Set((await trx.selectFrom('lingshu_migrations').select('id').execute()).map((r) => r.id));
+    let applied = 0;
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) continue;
+      for (const statement of m.sql.split(';').map((s) => s.trim())) {
+        if (statement) await sql.raw(statement).execute(trx);
+      }
+      await trx.insertInto('lingshu_migrations').values({ id: m.id, name: m.name }).execute();
+      applied++;
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,38 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { PostgresDialect, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+
+/**
+ * Kysely over embedded PGlite. PGlite is one connection, so the "pool" hands out that connection
+ * to one user at a time (transactions included) and queues the rest.
+ */
+export function pgliteDialect(pg: PGlite): PostgresDialect {
+  let queue: Promise<void> = Promise.resolve();
+  const pool: PostgresPool = {
+    connect(): Promise<PostgresPoolClient> {
+      let release!: () => void;
+      const next = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const ready = queue.then(() => client(pg, release));
+      queue = queue.then(() => next);
+      return ready;
+    },
+    async end(): Promise<void> {
+      await queue;
+    },
+  };
+  return new PostgresDialect({ pool });
+}
+
+function commandOf(sqlText: string): PostgresQueryResult<unknown>['command'] {
+  const word = /^\s*(?:with\b[\s\S]*?\)\s*)?(\w+)/i.exec(sqlText)?.[1]?.toUpperCase();
+  return word === 'INSERT' || word === 'UPDATE' || word === 'DELETE' || word === 'MERGE' ? word : 'SELECT';
+}
+
+function client(pg: PGlite, release: () => void): PostgresPoolClient {
+  const query = async <R>(sqlText: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+    const result = await pg.query<R>(sqlText, [...parameters]);
+    return { command: commandOf(sqlText), rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };
+  };
+  return { query: query as PostgresPoolClient['query'], release };
+}

@@ -1,0 +1,356 @@
+import { createHash } from 'node:crypto';
+import { type ErrorCode, LingshuError, parseDicom, toLingshuError } from '@lingshu/dicom';
+import { type Kysely, sql } from 'kysely';
+import type { ArchiveSchema } from './db/schema.js';
+import { extractRecord, type InstanceRecord } from './extract.js';
+import type { ObjectStore } from './objectStore.js';
+
+export type DuplicatePolicy = 'reject' | 'overwrite';
+
+export interface StoreItem {
+  bytes: Uint8Array;
+  /** Where the bytes came from (a path or a request part); reported back, never logged with PHI. */
+  source?: string;
+}
+
+export interface StoreResult {
+  status: 'stored' | 'duplicate' | 'overwritten' | 'rejected';
+  source?: string;
+  sopInstanceUID?: string;
+  studyInstanceUID?: string;
+  seriesInstanceUID?: string;
+  sopClassUID?: string;
+  error?: { code: ErrorCode; message: string };
+}
+
+interface Prepared {
+  index: number;
+  record: InstanceRecord;
+  sha256: string;
+  size: number;
+  key: string;
+  bytes: Uint8Array;
+}
+
+export function storageKey(r: InstanceRecord, sha256: string): string {
+  return `studies/${r.study.uid}/${r.series.uid}/${r.instance.sopUid}-${sha256.slice(0, 16)}.dcm`;
+}
+
+function rejected(item: StoreItem, e: unknown): StoreResult {
+  const err = toLingshuError(e);
+  const message = err.code === 'INTERNAL' ? 'Internal error while storing the instance' : err.message;
+  return { status: 'rejected', ...(item.source ? { source: item.source } : {}), error: { code: err.code, message } };
+}
+
+function jsonWithoutNul(value: unknown): string {
+  // PostgreSQL jsonb cannot hold U+0000; such characters are padding garbage in DICOM text.
+  return JSON.stringify(value).replace(/\\u0000/g, '');
+}
+
+/**
+ * Stores a batch: parse and validate every item, write new files to the object store, then index
+ * the whole batch in one transaction with a fixed number of statements. Files are written before
+ * the index, so an index row never points at a missing or partial file.
+ */
+export async function ingestBatch(
+  db: Kysely<ArchiveSchema>,
+  store: ObjectStore,
+  items: readonly StoreItem[],
+  policy: DuplicatePolicy,
+): Promise<StoreResult[]> {
+  const results: StoreResult[] = new Array(items.length);
+  const prepared: Prepared[] = [];
+  items.forEach((item, index) => {
+    try {
+      const parsed = parseDicom(item.bytes);
+      const record = extractRecord(parsed);
+      const sha256 = createHash('sha256').update(item.bytes).digest('hex');
+      prepared.push({
+        index,
+        record,
+        sha256,
+        size: item.bytes.length,
+        key: storageKey(record, sha256),
+        bytes: item.bytes,
+      });
+    } catch (e) {
+      results[index] = rejected(item, e);
+    }
+  });
+  const base = (p: Prepared): StoreResult => ({
+    status: 'stored',
+    ...(items[p.index]?.source ? { source: items[p.index]!.source } : {}),
+    sopInstanceUID: p.record.instance.sopUid,
+    studyInstanceUID: p.record.study.uid,
+    seriesInstanceUID: p.record.series.uid,
+    sopClassUID: p.record.instance.sopClassUid,
+  });
+
+  // Same SOP Instance UID twice in one batch: identical bytes are duplicates of the first; different
+  // bytes conflict (reject: the later one is rejected; overwrite: the later one wins).
+  const bySop = new Map<string, Prepared>();
+  const conflicts: Prepared[] = [];
+  for (const p of prepared) {
+    const first = bySop.get(p.record.instance.sopUid);
+    if (!first) {
+      bySop.set(p.record.instance.sopUid, p);
+    } else if (first.sha256 === p.sha256) {
+      results[p.index] = { ...base(p), status: 'duplicate' };
+    } else if (policy === 'overwrite') {
+      results[first.index] = { ...base(first), status: 'overwritten' };
+      bySop.set(p.record.instance.sopUid, p);
+    } else {
+      conflicts.push(p);
+    }
+  }
+  const candidates = [...bySop.values()];
+  const existing = new Map<string, { sha256: string; storage_key: string }>();
+  if (candidates.length > 0) {
+    const rows = await db
+      .selectFrom('instances')
+      .select(['sop_uid', 'sha256', 'storage_key'])
+      .where(
+        'sop_uid',
+        'in',
+        candidates.map((p) => p.record.instance.sopUid),
+      )
+      .execute();
+    for (const r of rows) existing.set(r.sop_uid, r);
+  }
+  const toInsert: Prepared[] = [];
+  const toOverwrite: Array<Prepared & { oldKey: string }> = [];
+  for (const p of candidates) {
+    const old = existing.get(p.record.instance.sopUid);
+    if (!old) toInsert.push(p);
+    else if (old.sha256 === p.sha256) results[p.index] = { ...base(p), status: 'duplicate' };
+    else if (policy === 'overwrite') toOverwrite.push({ ...p, oldKey: old.storage_key });
+    else conflicts.push(p);
+  }
+  for (const p of conflicts) {
+    results[p.index] = rejected(
+      items[p.index]!,
+      new LingshuError(
+        'ARCHIVE_DUPLICATE_CONFLICT',
+        'An instance with this SOP Instance UID exists with different content',
+      ),
+    );
+  }
+
+  // Files first (durable, atomic); an item whose file cannot be written is rejected alone.
+  const writable: Prepared[] = [];
+  await Promise.all(
+    [...toInsert, ...toOverwrite].map(async (p) => {
+      try {
+        await store.put(p.key, p.bytes);
+        writable.push(p);
+      } catch (e) {
+        results[p.index] = rejected(items[p.index]!, e);
+      }
+    }),
+  );
+  const writableSet = new Set(writable);
+  const inserts = toInsert.filter((p) => writableSet.has(p));
+  const overwrites = toOverwrite.filter((p) => writableSet.has(p));
+  if (inserts.length > 0 || overwrites.length > 0 || conflicts.length > 0) {
+    try {
+      await indexInTransaction(db, inserts, overwrites, conflicts);
+    } catch (e) {
+      const err = new LingshuError('ARCHIVE_INDEX_FAILED', 'The index could not record the batch', { cause: e });
+      for (const p of [...inserts, ...overwrites, ...conflicts]) results[p.index] = rejected(items[p.index]!, err);
+      return results;
+    }
+  }
+  for (const p of inserts) results[p.index] ??= base(p);
+  for (const p of overwrites) {
+    results[p.index] = { ...base(p), status: 'overwritten' };
+    if (p.oldKey !== p.key) await store.delete(p.oldKey).catch(() => undefined);
+  }
+  return results;
+}
+
+function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {
+  const m = new Map<string, T>();
+  for (const v of values) m.set(key(v), v);
+  return [...m.values()];
+}
+
+async function indexInTransaction(
+  db: Kysely<ArchiveSchema>,
+  inserts: readonly Prepared[],
+  overwrites: ReadonlyArray<Prepared & { oldKey: string }>,
+  conflicts: readonly Prepared[],
+): Promise<void> {
+  const all = [...inserts, ...overwrites];
+  await db.transaction().execute(async (trx) => {
+    type Change = { change_type: string; resource_level: string; resource_uid: string; study_uid: string };
+    const changes: Change[] = [];
+    if (all.length > 0) {
+      const patients = uniqueBy(all, (p) => p.record.patient.key).map((p) => p.record.patient);
+      const patientRows = await trx
+        .insertInto('patients')
+        .values(
+          patients.map((p) => ({
+            patient_key: p.key,
+            patient_id: p.patientId,
+            issuer: p.issuer,
+            name_alphabetic: p.nameAlphabetic,
+            name_ideographic: p.nameIdeographic,
+            name_phonetic: p.namePhonetic,
+            name_search: p.nameSearch,
+            birth_date: p.birthDate,
+            sex: p.sex,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('patient_key').doUpdateSet((eb) => ({
+            name_alphabetic: eb.ref('excluded.name_alphabetic'),
+            name_ideographic: eb.ref('excluded.name_ideographic'),
+            name_phonetic: eb.ref('excluded.name_phonetic'),
+            name_search: eb.ref('excluded.name_search'),
+            birth_date: eb.ref('excluded.birth_date'),
+            sex: eb.ref('excluded.sex'),
+          })),
+        )
+        .returning(['pk', 'patient_key', sql<boolean>`(xmax = 0)`.as('inserted')])
+        .execute();
+      const patientPk = new Map(patientRows.map((r) => [r.patient_key, r.pk]));
+      for (const r of patientRows) {
+        if (r.inserted)
+          changes.push({ change_type: 'NewPatient', resource_level: 'PATIENT', resource_uid: r.pk, study_uid: '' });
+      }
+
+      const studies = uniqueBy(all, (p) => p.record.study.uid).map((p) => p.record);
+      const studyRows = await trx
+        .insertInto('studies')
+        .values(
+          studies.map((r) => ({
+            study_uid: r.study.uid,
+            patient_pk: patientPk.get(r.patient.key)!,
+            study_date: r.study.date,
+            study_time: r.study.time,
+            accession_number: r.study.accessionNumber,
+            study_id: r.study.studyId,
+            description: r.study.description,
+            referring_physician: r.study.referringPhysician,
+            modalities: [],
+          })),
+        )
+        .onConflict((oc) => oc.column('study_uid').doUpdateSet({ updated_at: sql`now()` }))
+        .returning(['pk', 'study_uid', sql<boolean>`(xmax = 0)`.as('inserted')])
+        .execute();
+      const studyPk = new Map(studyRows.map((r) => [r.study_uid, r.pk]));
+      for (const r of studyRows) {
+        if (r.inserted)
+          changes.push({
+            change_type: 'NewStudy',
+            resource_level: 'STUDY',
+            resource_uid: r.study_uid,
+            study_uid: r.study_uid,
+          });
+      }
+
+      const series = uniqueBy(all, (p) => p.record.series.uid).map((p) => p.record);
+      const seriesRows = await trx
+        .insertInto('series')
+        .values(
+          series.map((r) => ({
+            series_uid: r.series.uid,
+            study_pk: studyPk.get(r.study.uid)!,
+            modality: r.series.modality,
+            series_number: r.series.number,
+            description: r.series.description,
+            body_part: r.series.bodyPart,
+            series_date: r.series.date,
+            series_time: r.series.time,
+          })),
+        )
+        .onConflict((oc) => oc.column('series_uid').doUpdateSet({ updated_at: sql`now()` }))
+        .returning(['pk', 'series_uid', sql<boolean>`(xmax = 0)`.as('inserted')])
+        .execute();
+      const seriesPk = new Map(seriesRows.map((r) => [r.series_uid, r.pk]));
+      for (const r of seriesRows) {
+        if (r.inserted) {
+          const study = series.find((s) => s.series.uid === r.series_uid)?.study.uid ?? '';
+          changes.push({
+            change_type: 'NewSeries',
+            resource_level: 'SERIES',
+            resource_uid: r.series_uid,
+            study_uid: study,
+          });
+        }
+      }
+
+      const row = (p: Prepared) => ({
+        sop_uid: p.record.instance.sopUid,
+        series_pk: seriesPk.get(p.record.series.uid)!,
+        sop_class_uid: p.record.instance.sopClassUid,
+        instance_number: p.record.instance.number,
+        transfer_syntax_uid: p.record.instance.transferSyntaxUid,
+        number_of_frames: p.record.instance.numberOfFrames,
+        rows: p.record.instance.rows,
+        columns: p.record.instance.columns,
+        size_bytes: p.size,
+        sha256: p.sha256,
+        storage_key: p.key,
+        metadata: jsonWithoutNul(p.record.metadata),
+      });
+      await trx
+        .insertInto('instances')
+        .values(all.map(row))
+        .onConflict((oc) =>
+          oc.column('sop_uid').doUpdateSet((eb) => ({
+            series_pk: eb.ref('excluded.series_pk'),
+            sop_class_uid: eb.ref('excluded.sop_class_uid'),
+            instance_number: eb.ref('excluded.instance_number'),
+            transfer_syntax_uid: eb.ref('excluded.transfer_syntax_uid'),
+            number_of_frames: eb.ref('excluded.number_of_frames'),
+            rows: eb.ref('excluded.rows'),
+            columns: eb.ref('excluded.columns'),
+            size_bytes: eb.ref('excluded.size_bytes'),
+            sha256: eb.ref('excluded.sha256'),
+            storage_key: eb.ref('excluded.storage_key'),
+            metadata: eb.ref('excluded.metadata'),
+            stored_at: sql`now()`,
+          })),
+        )
+        .execute();
+      for (const p of inserts) {
+        changes.push({
+          change_type: 'NewInstance',
+          resource_level: 'INSTANCE',
+          resource_uid: p.record.instance.sopUid,
+          study_uid: p.record.study.uid,
+        });
+      }
+      for (const p of overwrites) {
+        changes.push({
+          change_type: 'UpdatedInstance',
+          resource_level: 'INSTANCE',
+          resource_uid: p.record.instance.sopUid,
+          study_uid: p.record.study.uid,
+        });
+      }
+      // Counts and ModalitiesInStudy for the touched series and studies, in two statements.
+      const seriesPks = [...seriesPk.values()];
+      await sql`UPDATE series s SET num_instances = (SELECT count(*) FROM instances i WHERE i.series_pk = s.pk)
+        WHERE s.pk = ANY(${seriesPks}::bigint[])`.execute(trx);
+      const studyPks = [...studyPk.values()];
+      await sql`UPDATE studies st SET
+          num_series = (SELECT count(*) FROM series s WHERE s.study_pk = st.pk),
+          num_instances = (SELECT coalesce(sum(s.num_instances), 0) FROM series s WHERE s.study_pk = st.pk),
+          modalities = (SELECT coalesce(array_agg(DISTINCT s.modality ORDER BY s.modality), '{}') FROM series s
+                        WHERE s.study_pk = st.pk AND s.modality <> ''),
+          updated_at = now()
+        WHERE st.pk = ANY(${studyPks}::bigint[])`.execute(trx);
+    }
+    for (const p of conflicts) {
+      changes.push({
+        change_type: 'RejectedConflict',
+        resource_level: 'INSTANCE',
+        resource_uid: p.record.instance.sopUid,
+        study_uid: p.record.study.uid,
+      });
+    }
+    if (changes.length > 0) await trx.insertInto('changes').values(changes).execute();
+  });
+}

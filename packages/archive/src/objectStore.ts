@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { LingshuError } from '@lingshu/dicom';
+
+/** Where instance files live. Keys are relative, '/'-separated paths of safe characters. */
+export interface ObjectStore {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array>;
+  has(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  size(key: string): Promise<number>;
+  createReadStream(key: string): ReadStream;
+}
+
+const KEY_RE = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+export function assertSafeKey(key: string): void {
+  if (!KEY_RE.test(key) || key.split('/').some((part) => part === '.' || part === '..')) {
+    throw new LingshuError('ARCHIVE_STORAGE_FAILED', 'Invalid object key');
+  }
+}
+
+/** Files on a local filesystem; writes are atomic (temp file, fsync, rename, fsync directory). */
+export class FileSystemObjectStore implements ObjectStore {
+  constructor(
+    readonly root: string,
+    private readonly durable = true,
+  ) {}
+
+  path(key: string): string {
+    assertSafeKey(key);
+    return join(this.root, key);
+  }
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    const target = this.path(key);
+    const dir = dirname(target);
+    await mkdir(dir, { recursive: true });
+    const temp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
+    try {
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writeFile(bytes);
+        if (this.durable) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+      if (this.durable) {
+        const d = await open(dir, 'r');
+        try {
+          await d.sync();
+        } finally {
+          await d.close();
+        }
+      }
+    } catch (cause) {
+      await rm(temp, { force: true });
+      throw new LingshuError('ARCHIVE_STORAGE_FAILED', 'Could not write an instance file', { cause });
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(this.path(key)));
+    } catch (cause) {
+      throw new LingshuError('ARCHIVE_NOT_FOUND', 'Instance file not found', { cause });
+    }
+  }
+
+  async has(key: string): Promise<boolean> {
+    try {
+      await stat(this.path(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async size(key: string): Promise<number> {
+    return (await stat(this.path(key))).size;
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  createReadStream(key: string): ReadStream {
+    return createReadStream(this.path(key));
+  }
+}
