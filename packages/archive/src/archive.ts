@@ -110,14 +110,13 @@ export class Archive {
     const batch = this.pending.splice(0, this.maxBatch);
     if (batch.length === 0) return;
     this.flushing = this.storeInstances(batch.map((p) => p.item)).then(
-      (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
-      () =>
-        batch.forEach((p) =>
-          p.resolve({
-            status: 'rejected',
-            error: { code: 'ARCHIVE_INDEX_FAILED', message: 'The index could not record the batch' },
-          }),
-        ),
+      (results) => {
+        for (const [i, p] of batch.entries()) p.resolve(results[i]!);
+      },
+      () => {
+        const error = { code: 'ARCHIVE_INDEX_FAILED' as const, message: 'The index could not record the batch' };
+        for (const p of batch) p.resolve({ status: 'rejected', error });
+      },
     );
     if (this.pending.length > 0 && !this.scheduled) {
       this.scheduled = true;

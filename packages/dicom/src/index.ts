@@ -10,3 +10,5 @@ export * from './uids.js';
 export * from './values.js';
 export * from './vr.js';
 export * from './writer.js';
+export * from './deid/index.js';
+export * from './personName.js';
