@@ -231,6 +231,17 @@ function reader(u8: Uint8Array, pos: number, ts: string, options: ParseOptions):
 
 /** Parses a DICOM Part 10 file or a raw dataset. Throws LingshuError (DICOM_*) on malformed input. */
 export function parseDicom(bytes: Uint8Array, options: ParseOptions = {}): ParsedDicom {
+  try {
+    return parseUnchecked(bytes, options);
+  } catch (e) {
+    if (e instanceof LingshuError) throw e;
+    // A read past the end that a bounds check missed: still the caller's data, still coded.
+    if (e instanceof RangeError) throw new LingshuError('DICOM_TRUNCATED', 'Data ends inside an element', { cause: e });
+    throw e;
+  }
+}
+
+function parseUnchecked(bytes: Uint8Array, options: ParseOptions): ParsedDicom {
   const hasPreamble =
     bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
   let pos = hasPreamble ? 132 : 0;
@@ -278,6 +289,7 @@ export function parseDicom(bytes: Uint8Array, options: ParseOptions = {}): Parse
 /** Parses exactly one element of the File Meta Information group into `ds`. */
 function parseMetaElement(r: Reader, end: number, ds: Dataset): void {
   const start = r.pos;
+  if (end - r.pos < 12) fail('DICOM_TRUNCATED', 'Data ends inside File Meta Information', r);
   const tagValue = readTag(r);
   let vr: VR;
   let length: number;
