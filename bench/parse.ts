@@ -8,10 +8,14 @@ import { fmt, median, table } from './stats.js';
 
 const require = createRequire(import.meta.url);
 const dcmjs = require('dcmjs') as {
-  data: { DicomMessage: { readFile(buffer: ArrayBuffer, options?: { untilTag?: string; ignoreErrors?: boolean }): unknown } };
+  data: {
+    DicomMessage: { readFile(buffer: ArrayBuffer, options?: { untilTag?: string; ignoreErrors?: boolean }): unknown };
+  };
   log: { setLevel?(level: string): void; level?: unknown };
 };
-const dicomParser = require('dicom-parser') as { parseDicom(bytes: Uint8Array, options?: { untilTag?: string }): unknown };
+const dicomParser = require('dicom-parser') as {
+  parseDicom(bytes: Uint8Array, options?: { untilTag?: string }): unknown;
+};
 
 export interface ParseBenchResult {
   parser: string;
@@ -38,7 +42,11 @@ export function benchHeaderParse(files: readonly Uint8Array[], runs = 5): ParseB
     rates.set(name, median(perRun));
   }
   const ours = rates.get('lingshu')!;
-  return [...rates].map(([parser, filesPerSecond]) => ({ parser, filesPerSecond, ratioToLingshu: filesPerSecond / ours }));
+  return [...rates].map(([parser, filesPerSecond]) => ({
+    parser,
+    filesPerSecond,
+    ratioToLingshu: filesPerSecond / ours,
+  }));
 }
 
 export function printParseBench(results: readonly ParseBenchResult[], fileCount: number): void {

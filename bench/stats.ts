@@ -19,5 +19,9 @@ export function table(rows: ReadonlyArray<Record<string, string>>): string {
   const cols = Object.keys(rows[0] ?? {});
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(width[i]!)).join('  ');
-  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => r[c] ?? '')))].join('\n');
+  return [
+    line(cols),
+    line(width.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => r[c] ?? ''))),
+  ].join('\n');
 }
