@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getNumbers, getString, parseDicom, Tags } from '@lingshu/dicom';
+import { decodeFrameModality, getNumbers, getString, parseDicom, Tags } from '@lingshu/dicom';
 import { describe, expect, it } from 'vitest';
 import { volumeFromDatasets } from './fromDicom.js';
-import { decodeNativeFrame } from './testing/nativeFrame.js';
+
 import { add, norm, scale, sub, vec3 } from './vec3.js';
 import { getVoxel, voxelToWorld } from './volume.js';
 
@@ -38,7 +38,7 @@ describe.skipIf(!hasData)('volumeFromDatasets on real CT (LUNG-PET-CT-Dx A0002)'
       const parsed = readSeries(series);
       const { volume, warnings } = await volumeFromDatasets(
         parsed.map((p) => ({ dataset: p.dataset, transferSyntaxUID: p.transferSyntaxUID })),
-        decodeNativeFrame,
+        decodeFrameModality,
       );
       expect(warnings).toEqual([]);
       expect(volume.dimensions).toEqual([512, 512, 30]);
