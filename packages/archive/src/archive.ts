@@ -139,8 +139,24 @@ export class Archive {
     };
   }
 
+  /** Studies, most recently updated first. */
   async listStudies(options: { limit?: number; offset?: number } = {}): Promise<StudySummary[]> {
-    const rows = await this.index.db
+    const rows = await this.studySummaries()
+      .orderBy('studies.updated_at', 'desc')
+      .orderBy('studies.pk', 'desc')
+      .limit(Math.min(Math.max(options.limit ?? 100, 1), 1000))
+      .offset(Math.max(options.offset ?? 0, 0))
+      .execute();
+    return rows.map(toStudySummary);
+  }
+
+  async getStudy(studyUid: string): Promise<StudySummary | undefined> {
+    const row = await this.studySummaries().where('studies.study_uid', '=', studyUid).executeTakeFirst();
+    return row ? toStudySummary(row) : undefined;
+  }
+
+  private studySummaries() {
+    return this.index.db
       .selectFrom('studies')
       .innerJoin('patients', 'patients.pk', 'studies.patient_pk')
       .select([
@@ -153,46 +169,7 @@ export class Archive {
         'studies.num_series',
         'studies.num_instances',
         'patients.patient_id',
-      ])
-      .orderBy('studies.updated_at', 'desc')
-      .orderBy('studies.pk', 'desc')
-      .limit(Math.min(Math.max(options.limit ?? 100, 1), 1000))
-      .offset(Math.max(options.offset ?? 0, 0))
-      .execute();
-    return rows.map((r) => ({
-      studyInstanceUID: r.study_uid,
-      studyDate: r.study_date,
-      studyTime: r.study_time,
-      accessionNumber: r.accession_number,
-      description: r.description,
-      modalities: r.modalities,
-      numberOfSeries: r.num_series,
-      numberOfInstances: r.num_instances,
-      patientId: r.patient_id,
-    }));
-  }
-
-  async getStudy(studyUid: string): Promise<StudySummary | undefined> {
-    const rows = await this.index.db
-      .selectFrom('studies')
-      .innerJoin('patients', 'patients.pk', 'studies.patient_pk')
-      .selectAll('studies')
-      .select('patients.patient_id')
-      .where('studies.study_uid', '=', studyUid)
-      .execute();
-    const r = rows[0];
-    if (!r) return undefined;
-    return {
-      studyInstanceUID: r.study_uid,
-      studyDate: r.study_date,
-      studyTime: r.study_time,
-      accessionNumber: r.accession_number,
-      description: r.description,
-      modalities: r.modalities,
-      numberOfSeries: r.num_series,
-      numberOfInstances: r.num_instances,
-      patientId: r.patient_id,
-    };
+      ]);
   }
 
   /** Series metadata (DICOM JSON per instance) from the index, without reading files. */
@@ -277,4 +254,30 @@ export class Archive {
 
 export function openArchive(options: ArchiveOptions): Promise<Archive> {
   return Archive.open(options);
+}
+
+interface StudySummaryRow {
+  study_uid: string;
+  study_date: string;
+  study_time: string;
+  accession_number: string;
+  description: string;
+  modalities: string[];
+  num_series: number;
+  num_instances: number;
+  patient_id: string;
+}
+
+function toStudySummary(r: StudySummaryRow): StudySummary {
+  return {
+    studyInstanceUID: r.study_uid,
+    studyDate: r.study_date,
+    studyTime: r.study_time,
+    accessionNumber: r.accession_number,
+    description: r.description,
+    modalities: r.modalities,
+    numberOfSeries: r.num_series,
+    numberOfInstances: r.num_instances,
+    patientId: r.patient_id,
+  };
 }
