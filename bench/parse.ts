@@ -49,8 +49,8 @@ export function benchHeaderParse(files: readonly Uint8Array[], runs = 5): ParseB
   }));
 }
 
-export function printParseBench(results: readonly ParseBenchResult[], fileCount: number): void {
-  console.log(`\nHeader parse (until Pixel Data), ${fileCount} files, median of 5 runs:`);
+export function printParseBench(results: readonly ParseBenchResult[], fileCount: number, runs = 5): void {
+  console.log(`\nHeader parse (until Pixel Data), ${fileCount} files, median of ${runs} runs:`);
   console.log(
     table(
       results.map((r) => ({

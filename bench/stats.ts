@@ -25,3 +25,13 @@ export function table(rows: ReadonlyArray<Record<string, string>>): string {
     ...rows.map((r) => line(cols.map((c) => r[c] ?? ''))),
   ].join('\n');
 }
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
