@@ -12,6 +12,7 @@ export {
   generateSeries,
   generateStudy,
   hashFiles,
+  PHANTOM_TRANSFER_SYNTAXES,
   studyUid,
 } from './series.js';
 export * from './spec.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   Dataset,
+  encodeFrame,
   isEncapsulatedTransferSyntax,
   LingshuError,
   SOPClass,
@@ -28,8 +29,22 @@ export type FrameEncoder = (
 ) => Promise<Uint8Array> | Uint8Array;
 
 export interface GenerateOptions {
+  /** Overrides the built-in encoder (`@lingshu/dicom` encodeFrame) for encapsulated syntaxes. */
   encodeFrame?: FrameEncoder;
 }
+
+/** Transfer syntaxes the generator writes out of the box (the encapsulated ones all lossless). */
+export const PHANTOM_TRANSFER_SYNTAXES: readonly string[] = [
+  TransferSyntax.ExplicitVRLittleEndian,
+  TransferSyntax.ImplicitVRLittleEndian,
+  TransferSyntax.RLELossless,
+  TransferSyntax.JPEGLSLossless,
+  TransferSyntax.JPEG2000Lossless,
+  TransferSyntax.HTJ2KLossless,
+];
+
+const builtInEncoder: FrameEncoder = (pixels, description, transferSyntaxUID) =>
+  encodeFrame(pixels, { ...description, samplesPerPixel: 1 }, transferSyntaxUID);
 
 export interface GeneratedInstance {
   /** Relative path: '<series folder>/IM000001.dcm'. */
@@ -148,14 +163,19 @@ export async function* generateSeries(
   const s = spec.series;
   const ts = s.transferSyntaxUID ?? TransferSyntax.ExplicitVRLittleEndian;
   const encapsulated = isEncapsulatedTransferSyntax(ts);
-  if (encapsulated && !options.encodeFrame) {
-    throw new LingshuError('DICOM_UNSUPPORTED_TRANSFER_SYNTAX', 'No frame encoder was given for this transfer syntax', {
-      details: { transferSyntaxUID: ts },
-    });
+  if (!options.encodeFrame && !PHANTOM_TRANSFER_SYNTAXES.includes(ts)) {
+    throw new LingshuError(
+      'DICOM_UNSUPPORTED_TRANSFER_SYNTAX',
+      'The phantom cannot write this transfer syntax without a frame encoder',
+      { details: { transferSyntaxUID: ts } },
+    );
   }
+  const encoder = options.encodeFrame ?? builtInEncoder;
   const geometry = sliceGeometry(model, s);
   const renderer = new SliceRenderer(model, geometry, s, deriveSeed(spec.seed, `noise:${s.seriesNumber ?? 2}`));
   const template = headerTemplate(spec);
+  // Lossless compression only: the pixels stay exactly as reconstructed.
+  if (encapsulated) setString(template, T.LossyImageCompression, 'CS', '00');
   const folder = seriesFolder(spec);
   const signed = s.pixelRepresentation === 'signed';
   const count = geometry.z.length;
@@ -171,8 +191,8 @@ export async function* generateSeries(
     setNumbers(ds, T.ImagePositionPatient, 'DS', [geometry.grid.originX, geometry.grid.originY, z]);
     setNumbers(ds, T.SliceLocation, 'DS', [z]);
     const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
-    if (encapsulated && options.encodeFrame) {
-      const frame = await options.encodeFrame(
+    if (encapsulated) {
+      const frame = await encoder(
         stored,
         {
           rows: s.matrix,
@@ -183,6 +203,7 @@ export async function* generateSeries(
         },
         ts,
       );
+      // One fragment per frame; a single frame needs no offsets, so the Basic Offset Table is empty.
       ds.set({ tag: T.PixelData, vr: 'OB', offsetTable: new Uint8Array(0), fragments: [frame] });
     } else {
       ds.set({ tag: T.PixelData, vr: 'OW', bytes });

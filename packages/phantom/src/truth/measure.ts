@@ -1,4 +1,5 @@
 import type { Shape, Vec3 } from '../shapes.js';
+import { newSpan } from '../span.js';
 
 export interface LesionMeasurement {
   centerMm: Vec3;
@@ -11,6 +12,9 @@ export interface LesionMeasurement {
   meanHU: number;
   axialSliceZMm: number;
 }
+
+/** Inside is sdf < 0: a core at this tiny level excludes the surface itself. */
+const CORE_LEVEL = 1e-9;
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 
@@ -37,15 +41,27 @@ export function measureLesion(
   let huSum = 0;
   let best = { long: 0, short: 0, z: 0 };
   const inside = new Uint8Array(nx * ny);
+  const span = newSpan();
+  const core = newSpan();
   for (let k = 0; k < nz; k++) {
     const z = b.min[2] + (k + 0.5) * step;
     inside.fill(0);
     let sliceCount = 0;
     for (let j = 0; j < ny; j++) {
       const y = b.min[1] + (j + 0.5) * step;
-      for (let i = 0; i < nx; i++) {
+      // Only the row's span can be inside; its core certainly is (one sample of margin each side).
+      if (!outline.rowSpan(y, z, 0, span)) continue;
+      const i0 = Math.max(0, Math.ceil((span.lo - b.min[0]) / step - 0.5) - 1);
+      const i1 = Math.min(nx - 1, Math.floor((span.hi - b.min[0]) / step - 0.5) + 1);
+      let k0 = i1 + 1;
+      let k1 = i1;
+      if (outline.rowCore(y, z, CORE_LEVEL, core)) {
+        k0 = Math.ceil((core.lo - b.min[0]) / step - 0.5) + 1;
+        k1 = Math.floor((core.hi - b.min[0]) / step - 0.5) - 1;
+      }
+      for (let i = i0; i <= i1; i++) {
         const x = b.min[0] + (i + 0.5) * step;
-        if (outline.sdf(x, y, z) >= 0) continue;
+        if ((i < k0 || i > k1) && outline.sdf(x, y, z) >= 0) continue;
         inside[j * nx + i] = 1;
         sliceCount++;
         sx += x;
