@@ -8,7 +8,7 @@ import {
   isEncapsulatedTransferSyntax,
   TransferSyntax,
 } from './uids.js';
-import { getString, setString } from './values.js';
+import { getString, isTextVR, setString } from './values.js';
 import { hasLongLength } from './vr.js';
 
 /**
@@ -90,24 +90,10 @@ class Out {
   }
 }
 
-const SPACE_PADDED = new Set([
-  'AE',
-  'AS',
-  'CS',
-  'DA',
-  'DS',
-  'DT',
-  'IS',
-  'LO',
-  'LT',
-  'PN',
-  'SH',
-  'ST',
-  'TM',
-  'UC',
-  'UR',
-  'UT',
-]);
+/** Text values pad with a space, UIDs and binary values with NUL (PS3.5 6.2). */
+function padByte(vr: Element['vr']): number {
+  return isTextVR(vr) && vr !== 'UI' ? 0x20 : 0;
+}
 
 function writeElements(out: Out, ds: Dataset, explicit: boolean): void {
   for (const t of ds.sortedTags()) {
@@ -149,7 +135,7 @@ function writeElements(out: Out, ds: Dataset, explicit: boolean): void {
       out.tag(Tags.SequenceDelimitationItem);
       out.u32(0);
     } else if (el.bytes) {
-      out.bytes(el.bytes, SPACE_PADDED.has(el.vr) ? 0x20 : 0);
+      out.bytes(el.bytes, padByte(el.vr));
     }
   }
 }
