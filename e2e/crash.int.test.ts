@@ -9,9 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Archive } from '@lingshu/archive';
-import { Dataset, SOPClass, setNumbers, setString, Tags, uidFromName, writeDicom } from '@lingshu/dicom';
+import { uidFromName } from '@lingshu/dicom';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tinyInstance } from '../packages/archive/src/testing.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'packages/cli/bin/lingshu.js');
@@ -33,29 +34,17 @@ afterAll(async () => {
 /** 900 CT-like instances of 256×256 16-bit pixels (~128 KB each) across 3 studies. */
 function writeSource(): Map<string, string> {
   const sha = new Map<string, string>();
-  const pixels = new Array<number>(256 * 256);
   for (let n = 0; n < FILES; n++) {
-    const ds = new Dataset();
     const study = n % 3;
-    setString(ds, Tags.SOPClassUID, 'UI', SOPClass.CTImageStorage);
-    const sop = uidFromName(`crash:i${n}`);
-    setString(ds, Tags.SOPInstanceUID, 'UI', sop);
-    setString(ds, Tags.StudyInstanceUID, 'UI', uidFromName(`crash:s${study}`));
-    setString(ds, Tags.SeriesInstanceUID, 'UI', uidFromName(`crash:s${study}:se`));
-    setString(ds, Tags.PatientID, 'LO', `CRASH${study}`);
-    setString(ds, Tags.Modality, 'CS', 'CT');
-    setNumbers(ds, Tags.InstanceNumber, 'IS', [n + 1]);
-    setNumbers(ds, Tags.Rows, 'US', [256]);
-    setNumbers(ds, Tags.Columns, 'US', [256]);
-    setNumbers(ds, Tags.BitsAllocated, 'US', [16]);
-    setNumbers(ds, Tags.BitsStored, 'US', [16]);
-    setNumbers(ds, Tags.HighBit, 'US', [15]);
-    setNumbers(ds, Tags.PixelRepresentation, 'US', [0]);
-    setNumbers(ds, Tags.SamplesPerPixel, 'US', [1]);
-    setString(ds, Tags.PhotometricInterpretation, 'CS', 'MONOCHROME2');
-    pixels.fill(n % 4096);
-    setNumbers(ds, Tags.PixelData, 'OW', pixels);
-    const bytes = writeDicom({ dataset: ds });
+    const sop = uidFromName(`i:crash${n}`);
+    const bytes = tinyInstance({
+      patientId: `CRASH${study}`,
+      study: `crash${study}`,
+      series: `crash${study}`,
+      instance: `crash${n}`,
+      matrix: 256,
+      pixelValue: n % 4096,
+    });
     const dir = join(source, `s${study}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `IM${String(n).padStart(5, '0')}.dcm`), bytes);

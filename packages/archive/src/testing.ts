@@ -9,10 +9,13 @@ export interface TinyInstanceSpec {
   instance: string;
   modality?: string;
   pixelValue?: number;
+  /** Rows and columns (default 4). */
+  matrix?: number;
 }
 
-/** A small, valid CT-like Part 10 file (4×4 pixels) for archive tests. */
+/** A small, valid CT-like Part 10 file (4×4 pixels unless `matrix` says otherwise) for tests. */
 export function tinyInstance(spec: TinyInstanceSpec): Uint8Array {
+  const matrix = spec.matrix ?? 4;
   const ds = new Dataset();
   setString(ds, Tags.SpecificCharacterSet, 'CS', 'ISO_IR 192');
   setString(ds, Tags.SOPClassUID, 'UI', SOPClass.CTImageStorage);
@@ -26,13 +29,13 @@ export function tinyInstance(spec: TinyInstanceSpec): Uint8Array {
   setNumbers(ds, Tags.InstanceNumber, 'IS', [Number.parseInt(spec.instance.replace(/\D/g, '') || '1', 10)]);
   setNumbers(ds, Tags.SamplesPerPixel, 'US', [1]);
   setString(ds, Tags.PhotometricInterpretation, 'CS', 'MONOCHROME2');
-  setNumbers(ds, Tags.Rows, 'US', [4]);
-  setNumbers(ds, Tags.Columns, 'US', [4]);
+  setNumbers(ds, Tags.Rows, 'US', [matrix]);
+  setNumbers(ds, Tags.Columns, 'US', [matrix]);
   setNumbers(ds, Tags.BitsAllocated, 'US', [16]);
   setNumbers(ds, Tags.BitsStored, 'US', [16]);
   setNumbers(ds, Tags.HighBit, 'US', [15]);
   setNumbers(ds, Tags.PixelRepresentation, 'US', [1]);
-  setNumbers(ds, Tags.PixelData, 'OW', new Array(16).fill(spec.pixelValue ?? 0));
+  setNumbers(ds, Tags.PixelData, 'OW', new Array(matrix * matrix).fill(spec.pixelValue ?? 0));
   return writeDicom({ dataset: ds });
 }
 
