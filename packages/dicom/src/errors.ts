@@ -34,6 +34,28 @@ export const ERROR_CODES = {
   ARCHIVE_STORAGE_FAILED: 'The object store could not write the file',
   ARCHIVE_INDEX_FAILED: 'The index could not record the instance',
   ARCHIVE_BAD_CURSOR: 'The change-log cursor is invalid',
+  // HTTP / DICOMweb
+  HTTP_BAD_PARAMETER: 'A query or path parameter is invalid',
+  HTTP_NOT_FOUND: 'No resource matches the request',
+  HTTP_METHOD_NOT_ALLOWED: 'The method is not allowed on this resource',
+  HTTP_NOT_ACCEPTABLE: 'None of the accepted media types or transfer syntaxes can be produced',
+  HTTP_UNSUPPORTED_MEDIA_TYPE: 'The request body has a content type this resource does not accept',
+  HTTP_PAYLOAD_TOO_LARGE: 'The request body or one of its parts is larger than allowed',
+  HTTP_MULTIPART_MALFORMED: 'The multipart body is malformed (boundary, headers or parts)',
+  HTTP_UNAVAILABLE: 'The server is starting or shutting down',
+  STOW_STUDY_MISMATCH: 'The instance belongs to a different study than the request targets',
+  STOW_SOP_CLASS_UNSUPPORTED: 'The SOP class of the instance is not accepted',
+  RENDER_UNSUPPORTED: 'The instance cannot be rendered as an image',
+  // DIMSE
+  DIMSE_AE_NOT_ALLOWED: 'The calling AE title is not allowed',
+  DIMSE_UNKNOWN_DESTINATION: 'The move or forward destination AE is not configured',
+  DIMSE_PEER_FAILED: 'A remote DICOM peer refused or failed the operation',
+  DIMSE_BAD_QUERY: 'A C-FIND or C-MOVE identifier is invalid',
+  // AI
+  AI_NOT_APPLICABLE: "The study does not meet the analyzer's input requirements",
+  AI_CANCELLED: 'The analysis was cancelled',
+  AI_FAILED: 'The analysis failed',
+  AI_BAD_INPUT: 'The analysis request is invalid',
   // Import and CLI
   IMPORT_UNREADABLE: 'A file could not be read',
   IMPORT_BAD_ARCHIVE: 'A zip archive or DICOMDIR is malformed',
