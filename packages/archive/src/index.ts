@@ -5,3 +5,4 @@ export type { ArchiveSchema } from './db/schema.js';
 export * from './extract.js';
 export * from './ingest.js';
 export * from './objectStore.js';
+export * from './query.js';
