@@ -1,0 +1,132 @@
+/**
+ * The two archives the benchmark compares, each started fresh in its own temp directory:
+ * Lingshu (`lingshu serve`, the way users run it, embedded PGlite index, durable writes) and
+ * Orthanc 1.10 from Debian with its default SQLite index and the Debian DICOMweb plugin.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(REPO_ROOT, 'packages/cli/bin/lingshu.js');
+export const ORTHANC = '/usr/sbin/Orthanc';
+export const ORTHANC_DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
+
+export interface Peer {
+  name: 'Lingshu' | 'Orthanc';
+  /** DICOMweb root, without a trailing slash. */
+  dicomweb: string;
+  aeTitle: string;
+  dicomPort: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
+  const started = Date.now();
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  for (;;) {
+    if (exited) throw new Error(`${what} exited during start-up`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} did not become ready in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function hasOrthanc(): boolean {
+  return spawnSync(ORTHANC, ['--version']).error === undefined;
+}
+
+export async function startLingshu(): Promise<Peer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-archive-'));
+  const httpPort = await freePort();
+  const dicomPort = await freePort();
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--data', dataDir, '--http-port', String(httpPort), '--dicom-port', String(dicomPort), '--no-demo'],
+    {
+      cwd: REPO_ROOT,
+      // The embedded default (PGlite), whatever the calling shell has configured.
+      env: { ...process.env, DATABASE_URL: '', LINGSHU_DB_SCHEMA: '', LINGSHU_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  await waitFor(`http://127.0.0.1:${httpPort}/readyz`, child, 'lingshu serve');
+  return {
+    name: 'Lingshu',
+    dicomweb: `http://127.0.0.1:${httpPort}/dicomweb`,
+    aeTitle: 'LINGSHU',
+    dicomPort,
+    dataDir,
+    async stop() {
+      await stopChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startOrthanc(): Promise<Peer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-orthanc-'));
+  const httpPort = await freePort();
+  const dicomPort = await freePort();
+  const config = {
+    Name: 'ORTHANC_BENCH',
+    StorageDirectory: path.join(dataDir, 'storage'),
+    IndexDirectory: path.join(dataDir, 'storage'),
+    HttpPort: httpPort,
+    DicomPort: dicomPort,
+    DicomAet: 'ORTHANC',
+    RemoteAccessAllowed: false,
+    AuthenticationEnabled: false,
+    Plugins: [ORTHANC_DICOMWEB_PLUGIN],
+    DicomWeb: { Enable: true, Root: '/dicom-web/' },
+  };
+  await writeFile(path.join(dataDir, 'orthanc.json'), JSON.stringify(config));
+  const child = spawn(ORTHANC, [path.join(dataDir, 'orthanc.json')], { stdio: 'ignore' });
+  await waitFor(`http://127.0.0.1:${httpPort}/system`, child, 'Orthanc');
+  return {
+    name: 'Orthanc',
+    dicomweb: `http://127.0.0.1:${httpPort}/dicom-web`,
+    aeTitle: 'ORTHANC',
+    dicomPort,
+    dataDir,
+    async stop() {
+      await stopChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
