@@ -25,6 +25,13 @@ afterAll(async () => {
   await c.end();
 });
 
+/** Every .dcm file in the archive's object store. */
+function storedFiles(dataDir: string): string[] {
+  const root = join(dataDir, 'files');
+  if (!existsSync(root)) return [];
+  return (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.dcm'));
+}
+
 describe.each(backends)('archive on $name', ({ name }) => {
   let dir: string;
   let archive: Archive;
@@ -170,6 +177,30 @@ describe.each(backends)('archive on $name', ({ name }) => {
     expect(r.map((x) => x.error?.code)).toEqual(['ARCHIVE_INDEX_FAILED', 'ARCHIVE_INDEX_FAILED']);
     expect(await archive.counts()).toMatchObject({ instances: 0, studies: 0, patients: 0 });
     expect((await archive.getChanges({})).changes).toHaveLength(0);
+    // …and no file without its index row either.
+    expect(storedFiles(dir)).toEqual([]);
+  });
+
+  it('one instance that breaks the index transaction does not take its batch neighbours with it', async () => {
+    const items = [1, 2, 3].map((n) => ({ bytes: tinyInstance({ study: 's', series: 'x', instance: `i${n}` }) }));
+    const poisoned = uidFromName('i:i2');
+    await sql`ALTER TABLE instances ADD CONSTRAINT fail_one CHECK (sop_uid <> ${sql.lit(poisoned)}) NOT VALID`.execute(
+      archive.index.db,
+    );
+    const r = await archive.storeInstances(items);
+    expect(r.map((x) => x.status)).toEqual(['stored', 'rejected', 'stored']);
+    expect(r[1]?.error?.code).toBe('ARCHIVE_INDEX_FAILED');
+    expect(await archive.counts()).toMatchObject({ instances: 2 });
+    expect(storedFiles(dir)).toHaveLength(2);
+  });
+
+  it('drops U+0000 from indexed text instead of failing the batch', async () => {
+    const good = tinyInstance({ study: 'n', series: 'x', instance: 'i1' });
+    const nul = tinyInstance({ study: 'n2', series: 'y', instance: 'i2', patientId: 'P\u0000X' });
+    const r = await archive.storeInstances([{ bytes: good }, { bytes: nul }]);
+    expect(r.map((x) => x.status)).toEqual(['stored', 'stored']);
+    expect((await archive.getStudy(uidFromName('st:n2')))?.patientId).toBe('PX');
+    expect(storedFiles(dir)).toHaveLength(2);
   });
 
   it.skipIf(!existsSync(REAL))('imports the real CT: 1 patient, 1 study, 2 series, 60 instances', async () => {

@@ -80,7 +80,26 @@ export function nameSearchKey(value: string): string {
   return value.replace(/[\^=\s]/g, '').toUpperCase();
 }
 
+/** PostgreSQL text cannot hold U+0000; in DICOM text it is padding garbage, so it is dropped. */
+function stripNul<T extends object>(fields: T): T {
+  const out = { ...fields } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out))
+    if (typeof v === 'string' && v.includes('\u0000')) out[k] = v.replaceAll('\u0000', '');
+  return out as T;
+}
+
 export function extractRecord(parsed: ParsedDicom): InstanceRecord {
+  const r = extractFields(parsed);
+  return {
+    ...r,
+    patient: stripNul(r.patient),
+    study: stripNul(r.study),
+    series: stripNul(r.series),
+    instance: stripNul(r.instance),
+  };
+}
+
+function extractFields(parsed: ParsedDicom): InstanceRecord {
   const ds = parsed.dataset;
   const studyUid = requiredUid(ds, Tags.StudyInstanceUID, 'StudyInstanceUID');
   const seriesUid = requiredUid(ds, Tags.SeriesInstanceUID, 'SeriesInstanceUID');

@@ -155,8 +155,19 @@ export async function ingestBatch(
     try {
       await indexInTransaction(db, inserts, overwrites, conflicts);
     } catch (e) {
+      // Nothing partial: the new files of the failed transaction go. Then, so that one bad instance
+      // cannot take good neighbours with it, each item of a multi-item batch is retried on its own.
+      await Promise.all([...inserts, ...overwrites].map((p) => store.delete(p.key).catch(() => undefined)));
+      const failed = [...inserts, ...overwrites, ...conflicts];
+      if (failed.length > 1) {
+        for (const p of failed) {
+          const [single] = await ingestBatch(db, store, [items[p.index]!], policy);
+          results[p.index] = single ?? rejected(items[p.index]!, e);
+        }
+        return results;
+      }
       const err = new LingshuError('ARCHIVE_INDEX_FAILED', 'The index could not record the batch', { cause: e });
-      for (const p of [...inserts, ...overwrites, ...conflicts]) results[p.index] = rejected(items[p.index]!, err);
+      for (const p of failed) results[p.index] = rejected(items[p.index]!, err);
       return results;
     }
   }
