@@ -1,1 +1,10 @@
-export {};
+export * from './anatomy.js';
+export * from './brock.js';
+export * from './emphysema.js';
+export * from './fleischner.js';
+export * from './growth.js';
+export * from './lungRads.js';
+export * from './severity.js';
+export * from './sources.js';
+export * from './summary.js';
+export * from './types.js';

@@ -1,0 +1,4 @@
+export * from './codes.js';
+export * from './imagePoints.js';
+export * from './seg.js';
+export * from './sr.js';

@@ -1,0 +1,3 @@
+export * from './pack.js';
+export * from './syntheticSource.js';
+export * from './writer.js';
