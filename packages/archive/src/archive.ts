@@ -4,6 +4,15 @@ import { sql } from 'kysely';
 import { type IndexDatabase, type IndexLocation, openIndexDatabase } from './db/open.js';
 import { type DuplicatePolicy, ingestBatch, type StoreItem, type StoreResult } from './ingest.js';
 import { FileSystemObjectStore } from './objectStore.js';
+import type { QueryRequest, QueryResponse } from './query.js';
+import { runQuery } from './queryRun.js';
+import {
+  findInstanceFiles,
+  findInstanceMetadata,
+  type InstanceFile,
+  type InstanceMetadata,
+  type RetrieveScope,
+} from './retrieve.js';
 
 export interface ArchiveOptions {
   /** Data directory: object store under `files/`, embedded index under `index/`. */
@@ -172,6 +181,14 @@ export class Archive {
       ]);
   }
 
+  /**
+   * Hierarchical query from the index (QIDO-RS and C-FIND share it). Bad matching values throw
+   * DICOM_BAD_VALUE with the attribute in `details`.
+   */
+  query(req: QueryRequest): Promise<QueryResponse> {
+    return runQuery(this.index.db, req);
+  }
+
   /** Series metadata (DICOM JSON per instance) from the index, without reading files. */
   async getSeriesMetadata(seriesUid: string): Promise<DicomJsonDataset[]> {
     const rows = await this.index.db
@@ -184,6 +201,16 @@ export class Archive {
       .execute();
     if (rows.length === 0) throw new LingshuError('ARCHIVE_NOT_FOUND', 'Series not found');
     return rows.map((r) => (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as DicomJsonDataset);
+  }
+
+  /** Index facts (storage key, syntax, frames) of the instances a retrieve addresses; empty when none. */
+  findInstances(scope: RetrieveScope): Promise<InstanceFile[]> {
+    return findInstanceFiles(this.index.db, scope);
+  }
+
+  /** DICOM JSON of every instance in scope from the index in one query (WADO-RS metadata). */
+  findMetadata(scope: RetrieveScope): Promise<InstanceMetadata[]> {
+    return findInstanceMetadata(this.index.db, scope);
   }
 
   async getInstanceMetadata(sopUid: string): Promise<DicomJsonDataset> {

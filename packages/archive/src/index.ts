@@ -6,3 +6,5 @@ export * from './extract.js';
 export * from './ingest.js';
 export * from './objectStore.js';
 export * from './query.js';
+export { INDEXED_ATTRIBUTES, type IndexedAttribute, indexedAttribute } from './queryAttributes.js';
+export * from './retrieve.js';

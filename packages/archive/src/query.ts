@@ -21,13 +21,22 @@ export interface QueryRequest {
   fuzzyMatching?: boolean;
   /** Extra tags to return (8 hex), or `all`. */
   includeFields?: string[] | 'all';
+  /** Largest number of results (default and maximum `MAX_QUERY_RESULTS`). */
   limit?: number;
   offset?: number;
 }
 
 export interface QueryResponse {
-  /** DICOM JSON objects, one per match, with the level's required return keys. */
+  /**
+   * DICOM JSON objects, one per match, with the level's required return keys. Bulk values keep
+   * the archive's `bulk:` placeholders in BulkDataURI; adapters rewrite them to their own URIs.
+   */
   results: DicomJsonDataset[];
   /** True when more matches exist beyond `limit` (QIDO warns with a 299 header then). */
   truncated: boolean;
+  /** Matching keys the index cannot match on (ignored, as PS3.18 §10.6.1.3.2 allows): 8-hex tags. */
+  ignoredMatches: string[];
 }
+
+/** The most results one query returns; a larger `limit` is lowered to this. */
+export const MAX_QUERY_RESULTS = 1000;

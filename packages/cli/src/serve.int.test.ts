@@ -35,10 +35,14 @@ describe('lingshu serve', () => {
     const imported = await runCli(['import', input, '--data', data]);
     expect(imported.code, imported.stderr).toBe(0);
 
-    const child = spawn(process.execPath, [CLI, 'serve', '--data', data, '--http-port', '0', '--no-demo'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LANG: 'en_US.UTF-8', DATABASE_URL: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'serve', '--data', data, '--http-port', '0', '--dicom-port', '0', '--no-demo'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, LANG: 'en_US.UTF-8', DATABASE_URL: '' },
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
       const base = await waitForUrl(child);
@@ -62,9 +66,20 @@ describe('lingshu serve', () => {
       expect(status.latestStudies).toHaveLength(1);
       expect(Object.keys(status.latestStudies[0] ?? {})).not.toContain('patientId');
       expect((await fetch(new URL('/nope', base))).status).toBe(404);
+      expect((await fetch(new URL('/readyz', base))).status).toBe(200);
+      const studies = (await (await fetch(new URL('/dicomweb/studies', base))).json()) as unknown[];
+      expect(studies).toHaveLength(1);
     } finally {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+    // Two CLI processes (import, then serve with PGlite, HTTP and DIMSE) start here; on a loaded
+    // machine that alone can take most of a minute.
+  }, 180_000);
+
+  it('exits 2 naming the setting when the configuration is invalid', async () => {
+    const r = await runCli(['serve', '--data', join(tmp, 'bad'), '--ae-title', 'THIS_AE_TITLE_IS_TOO_LONG']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--ae-title');
   });
 });

@@ -85,6 +85,24 @@ export const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }
       );
     `,
   },
+  {
+    id: 2,
+    name: 'indexes for hierarchical queries (QIDO-RS, C-FIND)',
+    sql: `
+      CREATE INDEX studies_date_order ON studies (study_date DESC, study_time DESC, pk DESC);
+      CREATE INDEX studies_study_id ON studies (study_id);
+      CREATE INDEX series_study_order ON series (study_pk, series_number, pk);
+      CREATE INDEX instances_series_order ON instances (series_pk, instance_number, pk);
+      CREATE INDEX patients_birth_date ON patients (birth_date);
+      CREATE INDEX patients_name_alphabetic_lower ON patients (lower(name_alphabetic) text_pattern_ops);
+      CREATE INDEX patients_name_ideographic_lower ON patients (lower(name_ideographic) text_pattern_ops);
+      CREATE INDEX patients_name_phonetic_lower ON patients (lower(name_phonetic) text_pattern_ops);
+      ALTER TABLE patients ADD COLUMN name_fuzzy text GENERATED ALWAYS AS (
+        ' ' || translate(lower(name_alphabetic || ' ' || name_ideographic || ' ' || name_phonetic),
+          '^=,āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü', '   aaaaeeeeiiiioooouuuuvvvvv')
+      ) STORED
+    `,
+  },
 ];
 
 /** Applies pending migrations under an advisory lock (safe with several processes on PostgreSQL). */

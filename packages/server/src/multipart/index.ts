@@ -1,0 +1,3 @@
+export * from './mediaType.js';
+export * from './parser.js';
+export * from './readParts.js';
