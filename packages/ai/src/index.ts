@@ -1,1 +1,6 @@
 export * from './contract.js';
+export * from './export/index.js';
+export * from './loadSeries.js';
+export * from './progress.js';
+export * from './requirements.js';
+export * from './seriesFacts.js';

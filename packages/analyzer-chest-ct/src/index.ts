@@ -1,1 +1,10 @@
-export {};
+export * from './analyzer.js';
+export * from './codes.js';
+export * from './descriptor.js';
+export * from './emphysema.js';
+export * from './infection.js';
+export * from './labelMap.js';
+export * from './lungs/index.js';
+export * from './lungs/regions.js';
+export * from './nodules/index.js';
+export * from './selectSeries.js';

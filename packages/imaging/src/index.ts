@@ -1,5 +1,6 @@
 export * from './assemble.js';
 export * from './fromDicom.js';
+export * from './kernels/index.js';
 export * from './plan.js';
 export * from './resampleSlice.js';
 export * from './sample.js';

@@ -19,14 +19,42 @@ export interface LungSegmentation {
   /** Per-side volume in mL. */
   volumesMl: { right: number; left: number; total: number; airway: number };
   /**
-   * Zone of a voxel (world or voxel coordinates) for reports and Brock's "upper lobe":
+   * Zone of a voxel (voxel indices i, j, k on the CT grid) for reports and Brock's "upper lobe":
    * returns undefined outside the lungs.
    */
   zoneOf(i: number, j: number, k: number): { side: Side; zone: LungZone; lobe: string } | undefined;
   /** Distance (mm) from a voxel to the nearest pleural surface (lung boundary), for juxtapleural. */
   pleuralDistanceMm(i: number, j: number, k: number): number;
   warnings: Array<{ code: string; message: string }>;
+  /**
+   * The coarse working grid the segmenter used (block means of the CT by `factors`), with its
+   * labels: cheap coarse steps downstream (infection opening, candidate search) reuse it.
+   * Voxel (i, j, k) of the CT lies in coarse voxel (⌊i/fi⌋, ⌊j/fj⌋, ⌊k/fk⌋).
+   */
+  workGrid?: {
+    factors: readonly [number, number, number];
+    dims: readonly [number, number, number];
+    spacing: readonly [number, number, number];
+    hu: Int16Array;
+    labels: Uint8Array;
+  };
+}
+
+/** Options of the lung segmenter; every threshold has a default (see lungs/segment.ts). */
+export interface LungSegmentationOptions {
+  signal?: AbortSignal;
+  /** Body = largest component above this (HU), default −500. */
+  bodyHu?: number;
+  /** Lung air = below this inside the body (HU), default −400. */
+  airHu?: number;
+  /** Radius of the per-side closing that pulls juxtapleural lesions and hilar vessels into the mask (mm), default 12. */
+  closingRadiusMm?: number;
+  /** Smallest air component counted as lung (mL), default 20. */
+  minLungMl?: number;
+  /** Half-width of the search for the anterior junction when the lungs touch (mm), default 40. */
+  junctionSearchMm?: number;
+  airway?: Partial<{ airwayHu: number; maxAreaMm2: number; minSeedAreaMm2: number; maxSeedOffsetMm: number }>;
 }
 
 /** Signature of the lung segmenter (lungs/segment.ts). */
-export type SegmentLungs = (ct: Volume, options?: { signal?: AbortSignal }) => LungSegmentation;
+export type SegmentLungs = (ct: Volume, options?: LungSegmentationOptions) => LungSegmentation;

@@ -1,0 +1,21 @@
+import { decodeFrameModality } from '@lingshu/dicom';
+import { type AssemblyResult, type FrameDecoder, volumeFromDatasets } from '@lingshu/imaging';
+import type { SeriesInput } from './contract.js';
+
+/** Decodes one frame into modality values (HU for CT): the pixel module's modality LUT. */
+const decodeHu: FrameDecoder = async (dataset, transferSyntaxUID, frameIndex) => {
+  const f = await decodeFrameModality(dataset, transferSyntaxUID, frameIndex);
+  return { pixels: f.pixels, rows: f.rows, columns: f.columns };
+};
+
+/**
+ * Builds the volume of a series in modality units (Hounsfield units for CT), Int16 where the
+ * values allow. Gaps are resampled (and reported as volume warnings) rather than refused.
+ */
+export async function loadSeriesVolume(series: SeriesInput): Promise<AssemblyResult> {
+  return volumeFromDatasets(
+    series.instances.map((i) => ({ dataset: i.dataset, transferSyntaxUID: i.transferSyntaxUID })),
+    decodeHu,
+    { seriesInstanceUID: series.seriesInstanceUID, allowGaps: true, mixed: 'split' },
+  );
+}

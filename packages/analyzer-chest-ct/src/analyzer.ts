@@ -1,0 +1,209 @@
+import {
+  type Analyzer,
+  type AnalyzerContext,
+  type AnalyzerOutcome,
+  cancelledError,
+  type Finding,
+  loadSeriesVolume,
+  type NotApplicable,
+  NotApplicableReason,
+  progressTracker,
+  type ResultWarning,
+  type StudyInput,
+} from '@lingshu/ai';
+import { isLingshuError, LingshuError } from '@lingshu/dicom';
+import type { Volume } from '@lingshu/imaging';
+import { chestCtDescriptor } from './descriptor.js';
+import { defaultEmphysemaOptions, quantifyEmphysema } from './emphysema.js';
+import { emphysemaFinding, infectionFinding, lungVolumeMeasurements } from './findings.js';
+import { defaultInfectionOptions, quantifyInfection } from './infection.js';
+import { buildLabelMap } from './labelMap.js';
+import { gridInfo } from './lungs/grid.js';
+import { lungRegions } from './lungs/regions.js';
+import { segmentLungs } from './lungs/segment.js';
+import { detectNodules as defaultDetectNodules } from './nodules/index.js';
+import type { DetectNodules, NoduleFinding } from './nodules/types.js';
+import { noSeriesReason, selectSeries } from './selectSeries.js';
+
+export interface ChestCtAnalyzerOptions {
+  /**
+   * The nodule detector: nodules/detectNodules by default; `false` skips the step (the result
+   * then says nodules were not analysed).
+   */
+  detectNodules?: DetectNodules | false;
+}
+
+type Parameters = Record<string, number | string | boolean>;
+
+const STEPS = [
+  { step: 'select', weight: 0.02 },
+  { step: 'load', weight: 0.2 },
+  { step: 'lungs', weight: 0.25 },
+  { step: 'nodules', weight: 0.33 },
+  { step: 'emphysema', weight: 0.08 },
+  { step: 'infection', weight: 0.12 },
+];
+
+/** Descriptor defaults with the request's overrides; an unknown name or a wrong type is a bad request. */
+export function effectiveParameters(overrides: Parameters | undefined): Parameters {
+  const out: Parameters = { ...chestCtDescriptor.parameters };
+  for (const [name, value] of Object.entries(overrides ?? {})) {
+    const def = chestCtDescriptor.parameters[name];
+    if (def === undefined || typeof def !== typeof value) {
+      throw new LingshuError('AI_BAD_INPUT', `Unknown parameter or wrong type: ${name}`, { details: { name } });
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+const num = (p: Parameters, name: string): number => Number(p[name]);
+
+function notApplicable(reasonCode: string, reason: string): NotApplicable {
+  return {
+    status: 'not-applicable',
+    reasonCode,
+    reason,
+    analyzerId: chestCtDescriptor.id,
+    analyzerVersion: chestCtDescriptor.version,
+  };
+}
+
+/** Linear voxel indices of all nodules as a mask (for the infection step). */
+function noduleMask(nodules: readonly NoduleFinding[], size: number): Uint8Array | undefined {
+  if (!nodules.some((n) => n.voxels)) return undefined;
+  const m = new Uint8Array(size);
+  for (const n of nodules) if (n.voxels) for (const p of n.voxels) m[p] = 1;
+  return m;
+}
+
+/**
+ * The chest CT analyzer: requirements → series selection → volume (HU) → lungs and airways →
+ * nodules → emphysema → infection burden → findings, measurements, label map and provenance.
+ */
+export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Analyzer {
+  const detect = options.detectNodules === undefined ? defaultDetectNodules : options.detectNodules;
+  return {
+    descriptor: chestCtDescriptor,
+    async run(input: StudyInput, context: AnalyzerContext = {}): Promise<AnalyzerOutcome> {
+      const now = context.now ?? (() => new Date());
+      const startedAt = now().toISOString();
+      const params = effectiveParameters(context.parameters);
+      const progress = progressTracker(STEPS, context);
+      const warnings: ResultWarning[] = [];
+      try {
+        progress.checkCancelled();
+        const selection = selectSeries(input, chestCtDescriptor.requirements);
+        if (!selection.chosen) {
+          const why = noSeriesReason(selection);
+          return notApplicable(why.reasonCode, why.reason);
+        }
+        const chosen = selection.chosen;
+        progress.report('select', 1);
+
+        let ct: Volume;
+        try {
+          const assembled = await loadSeriesVolume(chosen.series);
+          ct = assembled.volume;
+          for (const w of assembled.warnings) warnings.push({ code: w.code, message: w.message });
+        } catch (error) {
+          if (isLingshuError(error) && error.code.startsWith('VOLUME_')) {
+            return notApplicable('volume', `the chosen series does not form a usable volume (${error.code})`);
+          }
+          throw error;
+        }
+        progress.report('load', 1);
+        progress.checkCancelled();
+
+        const lungs = segmentLungs(ct, { signal: context.signal, closingRadiusMm: num(params, 'lungClosingRadiusMm') });
+        warnings.push(...lungs.warnings);
+        if (lungs.volumesMl.total < 200) {
+          return notApplicable(NotApplicableReason.NoLungs, 'no aerated lungs were found in the chosen series');
+        }
+        progress.report('lungs', 1);
+        progress.checkCancelled();
+
+        let nodules: NoduleFinding[] = [];
+        if (detect) {
+          nodules = detect(ct, lungs, {
+            signal: context.signal,
+            parameters: params,
+            ...(input.clinical ? { clinical: input.clinical } : {}),
+            onProgress: (f) => progress.report('nodules', f),
+          });
+        } else {
+          warnings.push({ code: 'nodules-not-analysed', message: 'No nodule detector is configured' });
+        }
+        progress.report('nodules', 1);
+        progress.checkCancelled();
+
+        const grid = gridInfo(ct);
+        const wg = lungs.workGrid;
+        const regions = wg
+          ? lungRegions(wg.labels, wg.dims, grid.kSuperior, grid.jPosterior, wg.factors, ct.dimensions)
+          : lungRegions(lungs.labels, ct.dimensions, grid.kSuperior, grid.jPosterior);
+        const emphysema = quantifyEmphysema(ct.voxels, lungs.labels, ct.dimensions, ct.spacing, regions, {
+          ...defaultEmphysemaOptions,
+          thresholdHu: num(params, 'laaThresholdHu'),
+          inclusive: params.laaInclusive === true,
+          percentile: num(params, 'percentile'),
+          smoothingSigmaMm: num(params, 'emphysemaSmoothingSigmaMm'),
+          adaptive: params.emphysemaNoiseAdaptive === true,
+          adaptiveNoiseHu: num(params, 'emphysemaAdaptiveNoiseHu'),
+          adaptiveSigmaMm: num(params, 'emphysemaAdaptiveSigmaMm'),
+        });
+        progress.report('emphysema', 1);
+        progress.checkCancelled();
+
+        const infection = quantifyInfection(
+          ct.voxels,
+          lungs,
+          ct.dimensions,
+          ct.spacing,
+          regions,
+          noduleMask(nodules, lungs.labels.length),
+          {
+            ...defaultInfectionOptions,
+            ggoMinHu: num(params, 'ggoMinHu'),
+            ggoMaxHu: num(params, 'ggoMaxHu'),
+            consolidationMaxHu: num(params, 'consolidationMaxHu'),
+            vesselOpeningMm: num(params, 'vesselOpeningMm'),
+          },
+        );
+        progress.report('infection', 1);
+
+        const labels = buildLabelMap(ct, lungs.labels, infection.mask, nodules);
+        const findings: Finding[] = nodules.map((n, index) => {
+          const segmentNumber = labels.noduleSegments.get(index);
+          return segmentNumber === undefined ? n.finding : { ...n.finding, segmentNumber };
+        });
+        const e = emphysemaFinding(emphysema, num(params, 'emphysemaFindingLaaPercent'));
+        if (e) findings.push(e);
+        const inf = infectionFinding(infection, num(params, 'infectionFindingPercent'));
+        if (inf) findings.push(inf);
+
+        return {
+          status: 'ok',
+          findings,
+          measurements: [...lungVolumeMeasurements(lungs), ...emphysema.measurements, ...infection.measurements],
+          warnings,
+          provenance: {
+            analyzerId: chestCtDescriptor.id,
+            analyzerVersion: chestCtDescriptor.version,
+            parameters: params,
+            studyInstanceUID: input.studyInstanceUID,
+            seriesInstanceUID: chosen.series.seriesInstanceUID,
+            inputSopInstanceUIDs: ct.metadata.sopInstanceUIDs,
+            startedAt,
+            finishedAt: now().toISOString(),
+            seriesSelection: chosen.reason,
+          },
+          labels: { volume: labels.volume, segments: labels.segments },
+        };
+      } catch (error) {
+        if (context.signal?.aborted && !isLingshuError(error, 'AI_CANCELLED')) throw cancelledError();
+        throw error;
+      }
+    },
+  };
+}

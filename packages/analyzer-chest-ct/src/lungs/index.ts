@@ -1,0 +1,2 @@
+export { defaultLungOptions, segmentLungs } from './segment.js';
+export * from './types.js';

@@ -1,0 +1,197 @@
+import {
+  type Box3,
+  boundingBox,
+  boxDims,
+  closeBall,
+  closeBox,
+  cropMask,
+  dilateBox,
+  distanceTransform,
+  downsampleMask,
+  downsampleMean,
+  erodeBox,
+  expandBox,
+  type Factors3,
+  fillHoles2D,
+  labelComponents,
+  pasteMask,
+  subtractMask,
+  thresholdMask,
+  upsampleLabels,
+  type Volume,
+} from '@lingshu/imaging';
+import { type AirwayOptions, defaultAirwayOptions, segmentAirways } from './airways.js';
+import { segmentBody } from './body.js';
+import { chooseLungs, splitJoined } from './chooseLungs.js';
+import { checkAborted, coarseFactors, coarseSpacing, type GridInfo, gridInfo } from './grid.js';
+import { lungRegions } from './regions.js';
+import { LungLabel, type LungSegmentation, type LungSegmentationOptions } from './types.js';
+import { zoneLookup } from './zones.js';
+
+export const defaultLungOptions = {
+  bodyHu: -500,
+  airHu: -400,
+  closingRadiusMm: 20,
+  minLungMl: 20,
+  junctionSearchMm: 40,
+} as const;
+
+/**
+ * Body, airway and left/right lung segmentation by thresholds, connectivity and morphology.
+ * Coarse steps run on a ≈1.4 mm grid; labels are brought back to the CT grid by nearest
+ * neighbour. The lung mask includes vessels, nodules and juxtapleural lesions (per-side closing
+ * with a ball plus 2D hole filling), as volumetry and nodule detection need.
+ */
+export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}): LungSegmentation {
+  const o = { ...defaultLungOptions, ...options };
+  const airwayOptions: AirwayOptions = { ...defaultAirwayOptions, ...options.airway };
+  const full = gridInfo(ct);
+  const f = coarseFactors(ct.spacing);
+  const coarse = downsampleMean(ct.voxels, ct.dimensions, f);
+  const grid: GridInfo = { ...full, dims: coarse.dims, spacing: coarseSpacing(ct.spacing, f) };
+  const hu = coarse.values;
+  const voxelMl = (grid.spacing[0] * grid.spacing[1] * grid.spacing[2]) / 1000;
+  checkAborted(options.signal);
+
+  // The body needs no fine boundary (lungs lie well inside the skin): find it on a grid twice as
+  // coarse and shrink it by one of those voxels so no air outside the skin leaks into it.
+  const half: Factors3 = [2, 2, grid.dims[2] >= 64 ? 2 : 1];
+  const vc = downsampleMean(hu, grid.dims, half);
+  const vcSpacing = coarseSpacing(grid.spacing, half);
+  const bodyVc = erodeBox(segmentBody(vc.values, vc.dims, vcSpacing, o.bodyHu), vc.dims, [1, 1, 0]);
+  const body = upsampleLabels(bodyVc, vc.dims, half, grid.dims);
+  const airway = segmentAirways(hu, body, grid, airwayOptions);
+  checkAborted(options.signal);
+
+  // Air inside the body, cut loose from the trachea and main bronchi.
+  const air = thresholdMask(hu, Number.NEGATIVE_INFINITY, o.airHu, body);
+  const cut = subtractMask(air, dilateBox(airway.mask, grid.dims, [1, 1, 0]), air);
+  const comps = labelComponents(cut, grid.dims, 6);
+  let sumI = 0;
+  let nBody = 0;
+  for (let p = 0; p < body.length; p++) {
+    if (body[p] === 0) continue;
+    sumI += p % grid.dims[0];
+    nBody++;
+  }
+  const midI = airway.seedI ?? (nBody ? sumI / nBody : grid.dims[0] / 2);
+  const choice = chooseLungs(comps, grid, midI, o.minLungMl / voxelMl);
+  checkAborted(options.signal);
+
+  const lab = new Uint8Array(hu.length);
+  for (let p = 0; p < lab.length; p++) {
+    if (body[p] === 0) continue;
+    lab[p] = airway.mask[p] !== 0 ? LungLabel.Airway : choice.sideOf[comps.labels[p]!]! || LungLabel.Body;
+  }
+  for (const l of choice.joined) splitJoined(comps.labels, l, grid, midI, o.junctionSearchMm, lab);
+
+  // Per side: close with a ball (juxtapleural nodules, hilar vessels and masses) and fill 2D
+  // holes (vessels, nodules inside the lung). The ball closing runs on the twice-coarser grid
+  // (8× fewer voxels); only blocks holding no lung are taken from it, and a one-block closing on
+  // the working grid seals the seam between them and the lung, so the pleural boundary stays
+  // where the working grid put it.
+  for (const side of [LungLabel.RightLung, LungLabel.LeftLung]) {
+    const fine0 = boundingBox(lab, grid.dims, side);
+    if (!fine0) continue;
+    const sideVc = downsampleMask(
+      cropMask(lab, grid.dims, [0, 0, 0, grid.dims[0] - 1, grid.dims[1] - 1, grid.dims[2] - 1], side),
+      grid.dims,
+      half,
+      'any',
+    ).mask;
+    const box0 = boundingBox(sideVc, vc.dims);
+    if (!box0) continue;
+    const m = (s: number): number => Math.ceil(o.closingRadiusMm / s) + 1;
+    const box = expandBox(box0, [m(vcSpacing[0]), m(vcSpacing[1]), m(vcSpacing[2])], vc.dims);
+    const crop = cropMask(sideVc, vc.dims, box);
+    const cropDims = boxDims(box);
+    const added = subtractMask(closeBall(crop, cropDims, vcSpacing, o.closingRadiusMm), crop);
+    const wBox: Box3 = [
+      box[0] * half[0],
+      box[1] * half[1],
+      box[2] * half[2],
+      Math.min(grid.dims[0] - 1, (box[3] + 1) * half[0] - 1),
+      Math.min(grid.dims[1] - 1, (box[4] + 1) * half[1] - 1),
+      Math.min(grid.dims[2] - 1, (box[5] + 1) * half[2] - 1),
+    ];
+    const wDims = boxDims(wBox);
+    const sideMask = cropMask(lab, grid.dims, wBox, side);
+    let q = 0;
+    for (let k = 0; k < wDims[2]; k++) {
+      const kc = (((wBox[2] + k) / half[2]) | 0) - box[2];
+      for (let j = 0; j < wDims[1]; j++) {
+        const row = cropDims[0] * ((((wBox[1] + j) / half[1]) | 0) - box[1] + cropDims[1] * kc);
+        for (let i = 0; i < wDims[0]; i++, q++) {
+          if (added[row + (((wBox[0] + i) / half[0]) | 0) - box[0]] !== 0) sideMask[q] = 1;
+        }
+      }
+    }
+    const sealed = closeBox(sideMask, wDims, [half[0], half[1], half[2] > 1 ? 1 : 0]);
+    fillHoles2D(sealed, wDims, sealed);
+    pasteMask(lab, grid.dims, wBox, sealed, side, (current) => current === LungLabel.Body);
+    checkAborted(options.signal);
+  }
+
+  const labels = upsampleLabels(lab, grid.dims, f, ct.dimensions);
+  // Volumes from the coarse labels weighted by the CT voxels each block holds (edge blocks are partial).
+  const [nx, ny, nz] = ct.dimensions;
+  const blockSize = (n: number, fc: number, c: number): number => Math.min(n, (c + 1) * fc) - c * fc;
+  const counts = new Float64Array(5);
+  {
+    const [cx, cy, cz] = grid.dims;
+    let p = 0;
+    for (let kc = 0; kc < cz; kc++) {
+      const wk = blockSize(nz, f[2], kc);
+      for (let jc = 0; jc < cy; jc++) {
+        const wjk = wk * blockSize(ny, f[1], jc);
+        for (let ic = 0; ic < cx; ic++, p++) {
+          const l = lab[p]!;
+          if (l > 1) counts[l] = counts[l]! + wjk * blockSize(nx, f[0], ic);
+        }
+      }
+    }
+  }
+  const fullMl = (ct.spacing[0] * ct.spacing[1] * ct.spacing[2]) / 1000;
+  const right = counts[LungLabel.RightLung]! * fullMl;
+  const left = counts[LungLabel.LeftLung]! * fullMl;
+  const warnings = [...choice.warnings];
+  if (airway.voxels === 0) {
+    warnings.push({ code: 'airway-not-found', message: 'The trachea was not found in the cranial slices' });
+  }
+  for (const [side, ml] of [
+    ['right', right],
+    ['left', left],
+  ] as const) {
+    if (ml > 0 && (ml < 500 || ml > 5000)) {
+      warnings.push({ code: 'lung-volume-implausible', message: `The ${side} lung volume is outside 0.5–5 L` });
+    }
+  }
+
+  const regions = lungRegions(lab, grid.dims, grid.kSuperior, grid.jPosterior, f, ct.dimensions);
+  let edt: Float32Array | undefined;
+  const [cx, cy] = grid.dims;
+  return {
+    labels,
+    volumesMl: { right, left, total: right + left, airway: counts[LungLabel.Airway]! * fullMl },
+    zoneOf: zoneLookup(labels, ct.dimensions, regions),
+    pleuralDistanceMm(i, j, k) {
+      const ii = Math.round(i);
+      const jj = Math.round(j);
+      const kk = Math.round(k);
+      if (ii < 0 || jj < 0 || kk < 0 || ii >= nx || jj >= ny || kk >= nz) return 0;
+      const l = labels[ii + nx * (jj + ny * kk)];
+      if (l !== LungLabel.RightLung && l !== LungLabel.LeftLung) return 0;
+      if (!edt) {
+        const lungs = new Uint8Array(lab.length);
+        for (let p = 0; p < lab.length; p++)
+          lungs[p] = lab[p] === LungLabel.RightLung || lab[p] === LungLabel.LeftLung ? 1 : 0;
+        edt = distanceTransform(lungs, grid.dims, grid.spacing);
+      }
+      const q = ((ii / f[0]) | 0) + cx * (((jj / f[1]) | 0) + cy * ((kk / f[2]) | 0));
+      // Measured on the coarse grid: distance to the nearest non-lung coarse voxel centre.
+      return edt[q] ?? 0;
+    },
+    warnings,
+    workGrid: { factors: f, dims: grid.dims, spacing: grid.spacing, hu, labels: lab },
+  };
+}

@@ -1,0 +1,206 @@
+import { distanceTransform, gaussianSmooth, type Volume } from '@lingshu/imaging';
+import { LungLabel } from '../lungs/types.js';
+import { blobnessAt } from './hessian.js';
+import type { NoduleParams } from './params.js';
+
+/** A candidate centre on the CT grid with its scale from the distance map. */
+export interface Seed {
+  /** Voxel coordinates on the CT grid (block centre). */
+  i: number;
+  j: number;
+  k: number;
+  radiusMm: number;
+  blobness: number;
+}
+
+export interface CandidateSearch {
+  seeds: Seed[];
+  /** Median HU of aerated lung (smoothed), the background of every nodule. */
+  parenchymaHu: number;
+  /** Robust noise of the smoothed parenchyma (HU). */
+  noiseHu: number;
+  /** Seeds before the blob test (for audit). */
+  localMaxima: number;
+  /** Milliseconds of the steps (grid, smoothing, threshold + distance, seeds). */
+  timing: number[];
+}
+
+const isLung = (l: number | undefined): boolean => l === LungLabel.RightLung || l === LungLabel.LeftLung;
+
+/** Percentile of values (HU) by a 1-HU histogram over −1100..+1100. */
+function histogramPercentiles(values: Float32Array, mask: Uint8Array, ps: readonly number[]): number[] {
+  const lo = -1100;
+  const bins = new Uint32Array(2201);
+  let n = 0;
+  for (let p = 0; p < values.length; p++) {
+    if (!mask[p]) continue;
+    const b = Math.max(0, Math.min(2200, Math.round((values[p] ?? 0) - lo)));
+    bins[b] = (bins[b] ?? 0) + 1;
+    n++;
+  }
+  return ps.map((q) => {
+    const target = q * n;
+    let acc = 0;
+    for (let b = 0; b < bins.length; b++) {
+      acc += bins[b] ?? 0;
+      if (acc >= target) return b + lo;
+    }
+    return lo;
+  });
+}
+
+/**
+ * Noise of the smoothed grid from differences of i-neighbours inside the lung (median absolute
+ * difference / (0.674·√2)): slow density changes (emphysema, gravity gradient) do not count.
+ */
+function smoothedNoise(values: Float32Array, lung: Uint8Array, dims: readonly [number, number, number]): number {
+  const bins = new Uint32Array(1001);
+  let n = 0;
+  for (let p = 1; p < values.length; p++) {
+    if (!lung[p] || !lung[p - 1] || p % dims[0] === 0) continue;
+    const d = Math.min(1000, Math.round(Math.abs((values[p] ?? 0) - (values[p - 1] ?? 0))));
+    bins[d] = (bins[d] ?? 0) + 1;
+    n++;
+  }
+  let acc = 0;
+  for (let d = 0; d < bins.length; d++) {
+    acc += bins[d] ?? 0;
+    if (acc >= n / 2) return Math.max(1, d / (0.674 * Math.SQRT2));
+  }
+  return 1;
+}
+
+/**
+ * Candidate search on a ≈1.2 mm grid over the lungs' bounding box: block means of the CT with
+ * non-lung voxels set to the parenchyma level (so chest wall and mediastinum do not bleed into
+ * the lung), Gaussian smoothing, a low threshold that keeps ground-glass, the distance map of
+ * that mask, its local maxima as seeds (radius = distance), and a Hessian blob test at each
+ * seed's scale that drops vessels (tubes) and fissures/pleura (plates).
+ */
+export function findCandidates(ct: Volume, labels: Uint8Array, params: NoduleParams): CandidateSearch {
+  const t0 = performance.now();
+  const [nx, ny, nz] = ct.dimensions;
+  const [sx, sy, sz] = ct.spacing;
+  let i0 = nx;
+  let j0 = ny;
+  let k0 = nz;
+  let i1 = -1;
+  let j1 = -1;
+  let k1 = -1;
+  for (let k = 0, p = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, p++) {
+        if (!isLung(labels[p])) continue;
+        if (i < i0) i0 = i;
+        if (i > i1) i1 = i;
+        if (j < j0) j0 = j;
+        if (j > j1) j1 = j;
+        if (k < k0) k0 = k;
+        if (k > k1) k1 = k;
+      }
+    }
+  }
+  const timing: number[] = [];
+  if (i1 < 0) return { seeds: [], parenchymaHu: -850, noiseHu: 0, localMaxima: 0, timing };
+  const f = [sx, sy, sz].map((s) => Math.max(1, Math.round(params.gridMm / s))) as [number, number, number];
+  const gx = Math.ceil((i1 - i0 + 1) / f[0]);
+  const gy = Math.ceil((j1 - j0 + 1) / f[1]);
+  const gz = Math.ceil((k1 - k0 + 1) / f[2]);
+  const gn = gx * gy * gz;
+  const sum = new Float32Array(gn);
+  const count = new Uint16Array(gn);
+  const lungCount = new Uint16Array(gn);
+  const vox = ct.voxels;
+  for (let k = k0; k <= k1; k++) {
+    const gk = ((k - k0) / f[2]) | 0;
+    for (let j = j0; j <= j1; j++) {
+      const gj = ((j - j0) / f[1]) | 0;
+      const row = nx * (j + ny * k);
+      const grow = gx * (gj + gy * gk);
+      for (let i = i0; i <= i1; i++) {
+        const g = grow + (((i - i0) / f[0]) | 0);
+        const p = row + i;
+        count[g] = (count[g] ?? 0) + 1;
+        if (isLung(labels[p])) {
+          sum[g] = (sum[g] ?? 0) + (vox[p] ?? 0);
+          lungCount[g] = (lungCount[g] ?? 0) + 1;
+        }
+      }
+    }
+  }
+  const lung = new Uint8Array(gn);
+  const mean = new Float32Array(gn);
+  for (let g = 0; g < gn; g++) {
+    const lc = lungCount[g] ?? 0;
+    lung[g] = 2 * lc > (count[g] ?? 0) ? 1 : 0;
+    mean[g] = lc > 0 ? (sum[g] ?? 0) / lc : Number.NaN;
+  }
+  const gdims = [gx, gy, gz] as const;
+  const gsp = [sx * f[0], sy * f[1], sz * f[2]] as const;
+  // Background level from the unsmoothed block means, then non-lung blocks take it.
+  const level = histogramPercentiles(mean, lung, [0.5])[0] ?? -850;
+  for (let g = 0; g < gn; g++) if (!lung[g] || Number.isNaN(mean[g])) mean[g] = level;
+  const t1 = performance.now();
+  const smooth = gaussianSmooth(mean, gdims, gsp, params.smoothingMm);
+  const t2 = performance.now();
+  const parenchymaHu = histogramPercentiles(smooth, lung, [0.5])[0] ?? level;
+  const noiseHu = smoothedNoise(smooth, lung, gdims);
+  const threshold = parenchymaHu + Math.max(params.candidateContrastHu, params.noiseFactor * noiseHu);
+  const dense = new Uint8Array(gn);
+  for (let g = 0; g < gn; g++) dense[g] = lung[g] && (smooth[g] ?? 0) > threshold ? 1 : 0;
+  const dist = distanceTransform(dense, gdims, gsp);
+  const t3 = performance.now();
+  // Hessian input: contrast to parenchyma, clipped so a bright vessel beside a faint ground-glass
+  // nodule does not dominate the nodule's shape.
+  const clip = params.hessianClipHu;
+  for (let g = 0; g < gn; g++) smooth[g] = Math.min(clip, (smooth[g] ?? 0) - parenchymaHu);
+  timing.push(t1 - t0, t2 - t1, t3 - t2);
+
+  const seeds: Seed[] = [];
+  let localMaxima = 0;
+  for (let k = 0; k < gz; k++) {
+    for (let j = 0; j < gy; j++) {
+      for (let i = 0; i < gx; i++) {
+        const g = i + gx * (j + gy * k);
+        const d = dist[g] ?? 0;
+        if (d < params.minSeedRadiusMm) continue;
+        let isMax = true;
+        for (let dk = -1; dk <= 1 && isMax; dk++) {
+          const kk = k + dk;
+          if (kk < 0 || kk >= gz) continue;
+          for (let dj = -1; dj <= 1 && isMax; dj++) {
+            const jj = j + dj;
+            if (jj < 0 || jj >= gy) continue;
+            for (let di = -1; di <= 1; di++) {
+              const ii = i + di;
+              if (ii < 0 || ii >= gx || (di === 0 && dj === 0 && dk === 0)) continue;
+              const q = ii + gx * (jj + gy * kk);
+              const dq = dist[q] ?? 0;
+              // Plateaus: the first voxel in scan order wins, so a plateau gives one seed.
+              if (dq > d || (dq === d && q < g)) {
+                isMax = false;
+                break;
+              }
+            }
+          }
+        }
+        if (!isMax) continue;
+        localMaxima++;
+        // A sphere of radius r has its strongest normalised LoG response at σ = r/√3.
+        const sigma = Math.max(gsp[0], d / Math.sqrt(3));
+        const blobness = blobnessAt(smooth, gdims, gsp, i, j, k, sigma);
+        if (blobness < (d >= params.largeSeedRadiusMm ? params.minBlobnessLarge : params.minBlobness)) continue;
+        seeds.push({
+          i: Math.min(nx - 1, i0 + i * f[0] + ((f[0] - 1) >> 1)),
+          j: Math.min(ny - 1, j0 + j * f[1] + ((f[1] - 1) >> 1)),
+          k: Math.min(nz - 1, k0 + k * f[2] + ((f[2] - 1) >> 1)),
+          radiusMm: d,
+          blobness,
+        });
+      }
+    }
+  }
+  timing.push(performance.now() - t3);
+  seeds.sort((a, b) => b.radiusMm - a.radiusMm || b.blobness - a.blobness);
+  return { seeds, parenchymaHu, noiseHu, localMaxima, timing };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { detectNodulesWithStats } from './detect.js';
+import { cylinder, finishChest, paint, sphere, syntheticChest } from './testing.js';
+import type { NoduleFinding } from './types.js';
+
+type V3 = [number, number, number];
+
+interface Truth {
+  name: string;
+  center: V3;
+  diameterMm: number;
+  type: string;
+  volumeMm3?: number;
+}
+
+/**
+ * A 77 × 77 × 50 mm lung box (−850 HU, σ 25 HU noise) in soft tissue with two vessels and five
+ * nodules: solid 8 mm, ground-glass 10 mm at −650, part-solid 12 mm with a 5 mm solid core,
+ * a 7 mm solid nodule touching the wall and a 7 mm solid nodule touching a vessel.
+ */
+function buildCase(seed: number): { result: ReturnType<typeof detectNodulesWithStats>; truth: Truth[] } {
+  const c = syntheticChest([110, 110, 50], [0.7, 0.7, 1], 5);
+  const vesselA = cylinder([20, 60, 0], [0, 0, 1], 1.3);
+  const u = Math.hypot(1, 0.1);
+  const vesselB = cylinder([0, 15, 40], [1 / u, 0.1 / u, 0], 1.5);
+  paint(c, vesselA, 40, { center: [20, 60, 25], radiusMm: 40 });
+  paint(c, vesselB, 40, { center: [38, 19, 40], radiusMm: 45 });
+  const vol = (d: number): number => (Math.PI / 6) * d ** 3;
+  const truth: Truth[] = [
+    { name: 'solid', center: [25, 32, 15], diameterMm: 8, type: 'solid', volumeMm3: vol(8) },
+    { name: 'ggn', center: [55, 28, 20], diameterMm: 10, type: 'ground-glass', volumeMm3: vol(10) },
+    { name: 'part-solid', center: [55, 55, 28], diameterMm: 12, type: 'part-solid', volumeMm3: vol(12) },
+    // Wall at x = 3.15 mm (between voxels 4 and 5): centre 0.85 r inside, so it touches the pleura.
+    { name: 'juxtapleural', center: [3.15 + 0.85 * 3.5, 45, 35], diameterMm: 7, type: 'solid' },
+    // Beside vessel A (x = 20, y = 60, radius 1.3): surface distance 0.85 r − r < 0, i.e. touching.
+    {
+      name: 'vessel-attached',
+      center: [20 + 1.3 + 0.85 * 3.5, 60, 35],
+      diameterMm: 7,
+      type: 'solid',
+      volumeMm3: vol(7),
+    },
+  ];
+  for (const t of truth) {
+    const hu = t.type === 'ground-glass' || t.type === 'part-solid' ? -650 : 30;
+    paint(c, sphere(t.center, t.diameterMm / 2), hu, { center: t.center, radiusMm: t.diameterMm / 2 + 1 });
+  }
+  paint(c, sphere(truth[2]!.center, 2.5), 30, { center: truth[2]!.center, radiusMm: 3.5 });
+  const { ct, lungs } = finishChest(c, 25, seed);
+  return { result: detectNodulesWithStats(ct, lungs, { parameters: {} }), truth };
+}
+
+function match(nodules: NoduleFinding[], t: Truth): NoduleFinding | undefined {
+  return nodules.find((n) => {
+    const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
+    return Math.hypot(w[0] - t.center[0], w[1] - t.center[1], w[2] - t.center[2]) <= Math.max(3, t.diameterMm / 2);
+  });
+}
+
+describe('detectNodules on a synthetic chest', () => {
+  const { result, truth } = buildCase(7);
+  const nodules = result.nodules;
+
+  it('finds every nodule and reports nothing else (vessels are not nodules)', () => {
+    for (const t of truth) expect(match(nodules, t), t.name).toBeDefined();
+    expect(nodules.length).toBe(truth.length);
+  });
+
+  it('measures diameters within 1 mm and volumes within 15 % (looser beside a vessel)', () => {
+    for (const t of truth) {
+      const d = match(nodules, t)?.details;
+      if (!d) throw new Error(`missing ${t.name}`);
+      if (t.name !== 'juxtapleural') {
+        expect(
+          Math.abs(d.meanDiameterMm - t.diameterMm),
+          `${t.name} mean diameter ${d.meanDiameterMm}`,
+        ).toBeLessThanOrEqual(1);
+        // Known limitation: a vessel running tangent to a nodule leaves a fillet the opening
+        // cannot remove, which lengthens the long axis by up to ~2 mm (the mean stays within 1 mm).
+        const tolerance = t.name === 'vessel-attached' ? 2 : 1;
+        expect(Math.abs(d.longAxisMm - t.diameterMm), `${t.name} long axis ${d.longAxisMm}`).toBeLessThanOrEqual(
+          tolerance,
+        );
+      }
+      if (t.volumeMm3 !== undefined) {
+        const err = Math.abs(d.volumeMm3 - t.volumeMm3) / t.volumeMm3;
+        // The vessel's contact strip counts towards the attached nodule's volume (known limitation).
+        const limit = t.name === 'vessel-attached' ? 0.35 : 0.15;
+        expect(err, `${t.name} volume ${d.volumeMm3} vs ${t.volumeMm3.toFixed(0)}`).toBeLessThanOrEqual(limit);
+      }
+      expect(d.shortAxisMm).toBeLessThanOrEqual(d.longAxisMm);
+    }
+  });
+
+  it('types nodules by attenuation and measures the solid component', () => {
+    for (const t of truth) expect(match(nodules, t)?.details?.type, t.name).toBe(t.type);
+    const ps = match(nodules, truth[2]!)?.details;
+    expect(ps?.solidComponentMm).toBeGreaterThan(3.5);
+    expect(ps?.solidComponentMm).toBeLessThan(6.5);
+  });
+
+  it('flags the juxtapleural nodule only', () => {
+    expect(match(nodules, truth[3]!)?.details?.juxtapleural).toBe(true);
+    for (const t of [truth[0]!, truth[1]!, truth[2]!])
+      expect(match(nodules, t)?.details?.juxtapleural, t.name).toBe(false);
+  });
+
+  it('builds result findings with geometry, measurements, location and guideline categories', () => {
+    const f = match(nodules, truth[0]!)?.finding;
+    expect(f?.type).toBe('nodule');
+    expect(f?.attributes.noduleType).toBe('solid');
+    expect(f?.attributes.side).toBe('right');
+    expect(f?.measurements.find((m) => m.key === 'meanDiameterMm')?.unit).toBe('mm');
+    expect(f?.categories.map((c) => c.system)).toEqual(['lung-rads-2022', 'fleischner-2017', 'brock']);
+    // Solid 8 mm at baseline: Lung-RADS 4A (8 ≤ d < 15).
+    expect(f?.categories[0]?.value).toBe('4A');
+    const g = f?.geometry;
+    expect(g?.referencedSopInstanceUID).toMatch(/^2\.25\./);
+    const [a, b] = g?.longAxisWorld ?? [
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
+    expect(Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])).toBeCloseTo(
+      match(nodules, truth[0]!)?.details?.longAxisMm ?? 0,
+      0,
+    );
+    // Segmentation voxels are on the CT grid and lie inside the nodule's box.
+    const vox = match(nodules, truth[0]!)?.voxels;
+    expect(vox?.length).toBeGreaterThan(100);
+  });
+});

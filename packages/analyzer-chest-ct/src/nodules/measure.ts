@@ -1,0 +1,304 @@
+import { roundTenth } from '@lingshu/clinical';
+import { type Vec3, type Volume, voxelToWorld } from '@lingshu/imaging';
+import type { LungSegmentation } from '../lungs/types.js';
+import { type Axes2D, axes2D } from './axes.js';
+import { symmetricEigenvalues3 as eig3 } from './hessian.js';
+import type { NoduleParams } from './params.js';
+import type { Segmented } from './segment.js';
+import type { NoduleDetails, NoduleType } from './types.js';
+
+export interface Measured {
+  details: NoduleDetails;
+  voxels: Uint32Array;
+}
+
+/** Axial slice (crop k) with the most voxels of `mask`, with its pixels. */
+function largestSlice(
+  mask: Uint8Array,
+  dims: readonly [number, number, number],
+): { k: number; pixels: Array<[number, number]> } {
+  const [cx, cy, cz] = dims;
+  let bestK = -1;
+  let bestN = 0;
+  for (let k = 0; k < cz; k++) {
+    let n = 0;
+    const base = cx * cy * k;
+    for (let q = 0; q < cx * cy; q++) if (mask[base + q]) n++;
+    if (n > bestN) {
+      bestN = n;
+      bestK = k;
+    }
+  }
+  const pixels: Array<[number, number]> = [];
+  if (bestK >= 0) {
+    const base = cx * cy * bestK;
+    for (let j = 0; j < cy; j++) for (let i = 0; i < cx; i++) if (mask[base + i + cx * j]) pixels.push([i, j]);
+  }
+  return { k: bestK, pixels };
+}
+
+/** Largest 6-connected component of a small mask (flood fill). */
+function largestComponent(mask: Uint8Array, dims: readonly [number, number, number]): Uint8Array {
+  const [cx, cy, cz] = dims;
+  const seen = new Uint8Array(mask.length);
+  const queue = new Int32Array(mask.length);
+  let best: number[] = [];
+  for (let s = 0; s < mask.length; s++) {
+    if (!mask[s] || seen[s]) continue;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = s;
+    seen[s] = 1;
+    const members: number[] = [];
+    while (head < tail) {
+      const q = queue[head++] ?? 0;
+      members.push(q);
+      const i = q % cx;
+      const j = Math.floor(q / cx) % cy;
+      const k = Math.floor(q / (cx * cy));
+      const nb = [
+        i > 0 ? q - 1 : -1,
+        i < cx - 1 ? q + 1 : -1,
+        j > 0 ? q - cx : -1,
+        j < cy - 1 ? q + cx : -1,
+        k > 0 ? q - cx * cy : -1,
+        k < cz - 1 ? q + cx * cy : -1,
+      ];
+      for (const n of nb) {
+        if (n >= 0 && mask[n] && !seen[n]) {
+          seen[n] = 1;
+          queue[tail++] = n;
+        }
+      }
+    }
+    if (members.length > best.length) best = members;
+  }
+  const out = new Uint8Array(mask.length);
+  for (const q of best) out[q] = 1;
+  return out;
+}
+
+/** sqrt(λ1/λ2) of the voxel coordinates' covariance (mm): 1 for round, large for tubes. */
+function elongation(
+  mask: Uint8Array,
+  dims: readonly [number, number, number],
+  sp: readonly [number, number, number],
+): number {
+  const [cx, cy] = dims;
+  let n = 0;
+  const m = [0, 0, 0];
+  const c = [0, 0, 0, 0, 0, 0];
+  for (let q = 0; q < mask.length; q++) {
+    if (!mask[q]) continue;
+    const x = (q % cx) * sp[0];
+    const y = (Math.floor(q / cx) % cy) * sp[1];
+    const z = Math.floor(q / (cx * cy)) * sp[2];
+    n++;
+    m[0] = (m[0] ?? 0) + x;
+    m[1] = (m[1] ?? 0) + y;
+    m[2] = (m[2] ?? 0) + z;
+    c[0] = (c[0] ?? 0) + x * x;
+    c[1] = (c[1] ?? 0) + y * y;
+    c[2] = (c[2] ?? 0) + z * z;
+    c[3] = (c[3] ?? 0) + x * y;
+    c[4] = (c[4] ?? 0) + x * z;
+    c[5] = (c[5] ?? 0) + y * z;
+  }
+  if (n < 4) return 1;
+  const mx = (m[0] ?? 0) / n;
+  const my = (m[1] ?? 0) / n;
+  const mz = (m[2] ?? 0) / n;
+  // Voxel extent adds s²/12 per axis so thick slices do not look flat.
+  const cov: [number, number, number, number, number, number] = [
+    (c[0] ?? 0) / n - mx * mx + sp[0] ** 2 / 12,
+    (c[1] ?? 0) / n - my * my + sp[1] ** 2 / 12,
+    (c[2] ?? 0) / n - mz * mz + sp[2] ** 2 / 12,
+    (c[3] ?? 0) / n - mx * my,
+    (c[4] ?? 0) / n - mx * mz,
+    (c[5] ?? 0) / n - my * mz,
+  ];
+  const ev = eig3(cov);
+  return Math.sqrt(Math.max(1e-9, ev[2]) / Math.max(1e-9, ev[1]));
+}
+
+/** Fraction of the object's surface voxels that touch non-lung (pleura, mediastinum). */
+function pleuralContact(mask: Uint8Array, lung: Uint8Array, dims: readonly [number, number, number]): number {
+  const [cx, cy, cz] = dims;
+  let surface = 0;
+  let touching = 0;
+  for (let q = 0; q < mask.length; q++) {
+    if (!mask[q]) continue;
+    const i = q % cx;
+    const j = Math.floor(q / cx) % cy;
+    const k = Math.floor(q / (cx * cy));
+    const nb = [
+      i > 0 ? q - 1 : -1,
+      i < cx - 1 ? q + 1 : -1,
+      j > 0 ? q - cx : -1,
+      j < cy - 1 ? q + cx : -1,
+      k > 0 ? q - cx * cy : -1,
+      k < cz - 1 ? q + cx * cy : -1,
+    ];
+    let isSurface = false;
+    let touches = false;
+    for (const n of nb) {
+      if (n < 0) continue;
+      if (!mask[n]) isSurface = true;
+      if (!lung[n]) touches = true;
+    }
+    if (isSurface || touches) surface++;
+    if (touches) touching++;
+  }
+  return surface > 0 ? touching / surface : 0;
+}
+
+function meanAxes(a: Axes2D | undefined): number {
+  return a ? (a.longMm + a.shortMm) / 2 : 0;
+}
+
+/**
+ * Measurements of one segmented nodule (Lung-RADS v2022 conventions, clinical-reference.md):
+ * long/short axis on the axial slice of largest area of the half-contrast outline, mean diameter
+ * rounded to 0.1 mm, partial-volume volume, HU statistics, solid component, type and location.
+ */
+export function measureNodule(
+  ct: Volume,
+  lungs: LungSegmentation,
+  seg: Segmented,
+  blobness: number,
+  params: NoduleParams,
+): Measured | undefined {
+  const { crop, support, noduleHu, parenchymaHu } = seg;
+  const { dims, spacing, smooth } = crop;
+  const [cx, cy] = dims;
+  const half = (noduleHu + parenchymaHu) / 2;
+  const outline = new Uint8Array(support.length);
+  let count = 0;
+  let huSum = 0;
+  let huSq = 0;
+  let maxHu = Number.NEGATIVE_INFINITY;
+  let calcified = 0;
+  const solid = new Uint8Array(support.length);
+  let wSum = 0;
+  const wc = [0, 0, 0];
+  const span = noduleHu - parenchymaHu;
+  for (let q = 0; q < support.length; q++) {
+    if (!support[q]) continue;
+    const v = smooth[q] ?? 0;
+    const w = Math.max(0, Math.min(1, (v - parenchymaHu) / span));
+    wSum += w;
+    wc[0] = (wc[0] ?? 0) + w * (q % cx);
+    wc[1] = (wc[1] ?? 0) + w * (Math.floor(q / cx) % cy);
+    wc[2] = (wc[2] ?? 0) + w * Math.floor(q / (cx * cy));
+    // The outline is the object plus its rim, never the cut-off parts of the region (vessels).
+    if (v <= half || (seg.region[q] && !seg.core[q])) continue;
+    outline[q] = 1;
+    count++;
+    huSum += v;
+    huSq += v * v;
+    if (v > maxHu) maxHu = v;
+    if (v > params.calcifiedHu) calcified++;
+    if (v > params.solidHu) solid[q] = 1;
+  }
+  if (count === 0 || wSum === 0) return undefined;
+  const main = largestSlice(outline, dims);
+  const axes = axes2D(main.pixels, spacing[0], spacing[1]);
+  if (!axes) return undefined;
+  const meanDiameterMm = roundTenth((axes.longMm + axes.shortMm) / 2);
+  const meanHu = huSum / count;
+  // Spread of HU inside the outline relative to the contrast: vessel crossings are heterogeneous.
+  const heterogeneity = Math.sqrt(Math.max(0, huSq / count - meanHu * meanHu)) / span;
+  const solidMain = largestComponent(solid, dims);
+  const solidSlice = largestSlice(solidMain, dims);
+  const solidAxes = axes2D(solidSlice.pixels, spacing[0], spacing[1]);
+  const solidMm = meanAxes(solidAxes);
+  let type: NoduleType;
+  if (calcified / count >= params.calcifiedFraction && maxHu > params.calcifiedHu) type = 'calcified';
+  else if (noduleHu > params.solidMeanHu || solidMm >= 0.7 * meanDiameterMm) type = 'solid';
+  else if (solidMm >= params.minSolidComponentMm) type = 'part-solid';
+  else type = 'ground-glass';
+
+  const [b0, b1, b2] = crop.box;
+  const toCt = (i: number, j: number, k: number): Vec3 => [b0 + i, b1 + j, b2 + k];
+  const centerVoxel = toCt((wc[0] ?? 0) / wSum, (wc[1] ?? 0) / wSum, (wc[2] ?? 0) / wSum);
+  const centerWorld = voxelToWorld(ct, centerVoxel);
+  const box: [number, number, number, number, number, number] = [
+    Infinity,
+    Infinity,
+    Infinity,
+    -Infinity,
+    -Infinity,
+    -Infinity,
+  ];
+  const [nx, ny] = ct.dimensions;
+  const list: number[] = [];
+  for (let q = 0; q < outline.length; q++) {
+    if (!outline[q]) continue;
+    const i = b0 + (q % cx);
+    const j = b1 + (Math.floor(q / cx) % cy);
+    const k = b2 + Math.floor(q / (cx * cy));
+    box[0] = Math.min(box[0], i);
+    box[1] = Math.min(box[1], j);
+    box[2] = Math.min(box[2], k);
+    box[3] = Math.max(box[3], i);
+    box[4] = Math.max(box[4], j);
+    box[5] = Math.max(box[5], k);
+    list.push(i + nx * (j + ny * k));
+  }
+  const sliceIndex = b2 + main.k;
+  const w = (p: [number, number]): Vec3 => voxelToWorld(ct, toCt(p[0], p[1], main.k));
+  const ci = Math.round(centerVoxel[0]);
+  const cj = Math.round(centerVoxel[1]);
+  const ck = Math.round(centerVoxel[2]);
+  const where = lungs.zoneOf(ci, cj, ck);
+  const contact = pleuralContact(seg.core, crop.lung, dims);
+  // Juxtapleural: the nodule touches the lung boundary (pleura) — its outline's nearest point.
+  let minPleura = Number.POSITIVE_INFINITY;
+  for (const p of [
+    [box[0], cj, ck],
+    [box[3], cj, ck],
+    [ci, box[1], ck],
+    [ci, box[4], ck],
+    [ci, cj, box[2]],
+    [ci, cj, box[5]],
+  ] as const) {
+    minPleura = Math.min(minPleura, lungs.pleuralDistanceMm(p[0], p[1], p[2]));
+  }
+  const juxtapleural = contact > 0.02 || minPleura <= params.juxtapleuralMm;
+  const elong = elongation(seg.core, dims, spacing);
+  const contrastScore = Math.min(1, span / 300);
+  const confidence = Math.max(
+    0,
+    Math.min(1, 0.35 + 0.35 * Math.min(1, blobness / 0.5) + 0.3 * contrastScore - 0.3 * Math.max(0, elong - 1.8)),
+  );
+  const sop = ct.metadata.sopInstanceUIDs[sliceIndex];
+  const details: NoduleDetails = {
+    type,
+    centerVoxel,
+    centerWorld,
+    boxVoxel: box,
+    longAxisMm: roundTenth(axes.longMm),
+    shortAxisMm: roundTenth(axes.shortMm),
+    meanDiameterMm,
+    volumeMm3: Math.round(seg.volumeMm3),
+    meanHu: Math.round(meanHu),
+    maxHu: Math.round(maxHu),
+    ...(type === 'part-solid' ? { solidComponentMm: roundTenth(solidMm) } : {}),
+    ...(where ? { side: where.side, zone: where.zone, lobe: where.lobe } : {}),
+    juxtapleural,
+    perifissural: false,
+    isMass: meanDiameterMm > params.massMm,
+    confidence: Math.round(confidence * 100) / 100,
+    longAxisWorld: [w(axes.longEnds[0]), w(axes.longEnds[1])],
+    shortAxisWorld: [w(axes.shortEnds[0]), w(axes.shortEnds[1])],
+    sliceIndex,
+    ...(sop ? { referencedSopInstanceUID: sop } : {}),
+    shape: {
+      elongation: Math.round(elong * 100) / 100,
+      blobness: Math.round(blobness * 100) / 100,
+      pleuralContact: Math.round(contact * 100) / 100,
+      heterogeneity: Math.round(heterogeneity * 100) / 100,
+    },
+  };
+  return { details, voxels: Uint32Array.from(list) };
+}

@@ -1,0 +1,292 @@
+import {
+  dilateBall,
+  dilateBox,
+  distanceTransform,
+  gaussianSmooth,
+  labelComponents,
+  openBall,
+  type Volume,
+} from '@lingshu/imaging';
+import { LungLabel } from '../lungs/types.js';
+import type { Seed } from './candidates.js';
+import type { NoduleParams } from './params.js';
+
+/** A crop of the CT around a candidate, on the CT grid. */
+export interface Crop {
+  /** Inclusive CT voxel box [i0, j0, k0, i1, j1, k1]. */
+  box: [number, number, number, number, number, number];
+  dims: [number, number, number];
+  spacing: [number, number, number];
+  /** Lightly smoothed HU with non-lung set to the parenchyma level. */
+  smooth: Float32Array;
+  lung: Uint8Array;
+}
+
+export interface Segmented {
+  crop: Crop;
+  /** The nodule after vessel removal (opening), crop grid. */
+  core: Uint8Array;
+  /** The thresholded region before vessel removal (crop grid). */
+  region: Uint8Array;
+  /** Voxels that count towards volume (core plus its partial-volume rim, no vessel parts). */
+  support: Uint8Array;
+  /** Typical nodule HU (75th percentile of the core) and parenchyma HU. */
+  noduleHu: number;
+  parenchymaHu: number;
+  /** Partial-volume weighted volume, mm³. */
+  volumeMm3: number;
+  /** Opening radius that separated it (mm). */
+  openingMm: number;
+}
+
+export type SegmentOutcome = { ok: true; value: Segmented } | { ok: false; reason: string };
+
+/** Contrast above parenchyma (HU) up to which the region includes ground-glass halos. */
+const GGN_CONTRAST_HU = 110;
+
+function extractCrop(ct: Volume, labels: Uint8Array, seed: Seed, halfMm: number, parenchymaHu: number): Crop {
+  const [nx, ny, nz] = ct.dimensions;
+  const sp = ct.spacing;
+  const c = [seed.i, seed.j, seed.k];
+  const n = [nx, ny, nz];
+  const box = [0, 0, 0, 0, 0, 0] as [number, number, number, number, number, number];
+  for (let a = 0; a < 3; a++) {
+    const h = Math.max(2, Math.ceil(halfMm / (sp[a] ?? 1)));
+    box[a] = Math.max(0, (c[a] ?? 0) - h);
+    box[a + 3] = Math.min((n[a] ?? 1) - 1, (c[a] ?? 0) + h);
+  }
+  const dims: [number, number, number] = [box[3] - box[0] + 1, box[4] - box[1] + 1, box[5] - box[2] + 1];
+  const values = new Float32Array(dims[0] * dims[1] * dims[2]);
+  const lung = new Uint8Array(values.length);
+  let q = 0;
+  for (let k = box[2]; k <= box[5]; k++) {
+    for (let j = box[1]; j <= box[4]; j++) {
+      const row = nx * (j + ny * k);
+      for (let i = box[0]; i <= box[3]; i++, q++) {
+        const l = labels[row + i];
+        if (l === LungLabel.RightLung || l === LungLabel.LeftLung) {
+          lung[q] = 1;
+          values[q] = ct.voxels[row + i] ?? 0;
+        } else values[q] = parenchymaHu;
+      }
+    }
+  }
+  const spacing: [number, number, number] = [sp[0], sp[1], sp[2]];
+  // Light smoothing against low-dose noise; along thick slices it is nearly a no-op.
+  const smooth = gaussianSmooth(values, dims, spacing, 0.6);
+  return { box, dims, spacing, smooth, lung };
+}
+
+/** Component of `mask` containing voxel `p`, or of the voxel of `mask` nearest to it within `maxVoxels`. */
+function componentAt(
+  mask: Uint8Array,
+  dims: readonly [number, number, number],
+  p: number,
+  maxVoxels: number,
+): Uint8Array | undefined {
+  const [nx, ny, nz] = dims;
+  let start = mask[p] ? p : -1;
+  if (start < 0) {
+    const ci = p % nx;
+    const cj = Math.floor(p / nx) % ny;
+    const ck = Math.floor(p / (nx * ny));
+    let best = Number.POSITIVE_INFINITY;
+    for (let dk = -maxVoxels; dk <= maxVoxels; dk++) {
+      for (let dj = -maxVoxels; dj <= maxVoxels; dj++) {
+        for (let di = -maxVoxels; di <= maxVoxels; di++) {
+          const i = ci + di;
+          const j = cj + dj;
+          const k = ck + dk;
+          if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) continue;
+          const q = i + nx * (j + ny * k);
+          const d = di * di + dj * dj + dk * dk;
+          if (mask[q] && d < best) {
+            best = d;
+            start = q;
+          }
+        }
+      }
+    }
+  }
+  if (start < 0) return undefined;
+  const comps = labelComponents(mask, dims, 6);
+  const label = comps.labels[start];
+  const out = new Uint8Array(mask.length);
+  for (let q = 0; q < out.length; q++) if (comps.labels[q] === label) out[q] = 1;
+  return out;
+}
+
+/** Whether the mask reaches a face of the crop that is not the volume's own edge. */
+function touchesCropFace(mask: Uint8Array, crop: Crop, volumeDims: readonly number[]): boolean {
+  const [cx, cy, cz] = crop.dims;
+  const b = crop.box;
+  const open = [
+    b[0] > 0,
+    b[1] > 0,
+    b[2] > 0,
+    b[3] < (volumeDims[0] ?? 0) - 1,
+    b[4] < (volumeDims[1] ?? 0) - 1,
+    b[5] < (volumeDims[2] ?? 0) - 1,
+  ];
+  for (let k = 0, q = 0; k < cz; k++) {
+    for (let j = 0; j < cy; j++) {
+      for (let i = 0; i < cx; i++, q++) {
+        if (!mask[q]) continue;
+        if ((i === 0 && open[0]) || (j === 0 && open[1]) || (k === 0 && open[2])) return true;
+        if ((i === cx - 1 && open[3]) || (j === cy - 1 && open[4]) || (k === cz - 1 && open[5])) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN;
+}
+
+/**
+ * Segments one candidate at full resolution: a region at a low threshold (ground-glass level,
+ * or midway to the nodule's core when fainter), the seed's connected component inside the lung,
+ * vessels cut off by a ball opening whose radius grows with the nodule (0.45–0.8 × its radius)
+ * until the object no longer runs out of the crop (a vessel or the hilum always does), and a
+ * partial-volume weighted volume: Σ clamp((HU − parenchyma)/(nodule − parenchyma), 0, 1)·voxel.
+ */
+export function segmentCandidate(
+  ct: Volume,
+  labels: Uint8Array,
+  seed: Seed,
+  parenchymaHu: number,
+  params: NoduleParams,
+): SegmentOutcome {
+  const r = seed.radiusMm;
+  const crop = extractCrop(ct, labels, seed, 2.5 * r + 5, parenchymaHu);
+  const { dims, spacing, smooth, lung } = crop;
+  const [cx, cy] = dims;
+  const sp = seed.i - crop.box[0] + cx * (seed.j - crop.box[1] + cy * (seed.k - crop.box[2]));
+  // Core estimate: mean within 0.4 r of the seed.
+  const coreR2 = Math.max(spacing[0] ** 2, (0.4 * r) ** 2);
+  let coreSum = 0;
+  let coreN = 0;
+  forBall(dims, spacing, sp, Math.sqrt(coreR2), (q) => {
+    coreSum += smooth[q] ?? 0;
+    coreN++;
+  });
+  const coreHu = coreN > 0 ? coreSum / coreN : parenchymaHu;
+  const contrast = coreHu - parenchymaHu;
+  if (contrast < 40) return { ok: false, reason: 'faint' };
+  const t0 = parenchymaHu + Math.min(0.5 * contrast, GGN_CONTRAST_HU);
+  const region = new Uint8Array(smooth.length);
+  for (let q = 0; q < region.length; q++) region[q] = lung[q] && (smooth[q] ?? 0) > t0 ? 1 : 0;
+  const maxV = Math.max(1, Math.round((0.5 * r) / spacing[0]));
+  const r0 = componentAt(region, dims, sp, maxV);
+  if (!r0) return { ok: false, reason: 'no-region' };
+  let core: Uint8Array | undefined;
+  let openingMm = 0;
+  const minOpen = 0.75 * Math.min(spacing[0], spacing[1]);
+  for (const factor of [0.45, 0.6, 0.8]) {
+    openingMm = Math.max(minOpen, factor * r);
+    const opened = openBall(r0, dims, spacing, openingMm);
+    const comp = componentAt(opened, dims, sp, Math.max(1, Math.round(r / spacing[0])));
+    if (comp && !touchesCropFace(comp, crop, ct.dimensions)) {
+      core = comp;
+      break;
+    }
+  }
+  if (!core) return { ok: false, reason: 'extends-beyond-crop' };
+  // A larger ball that keeps nearly all of the object trims the fillet where a vessel joins it.
+  let coreCount = 0;
+  for (let q = 0; q < core.length; q++) coreCount += core[q] ?? 0;
+  let trimmedCore = core;
+  for (const factor of [0.55, 0.65, 0.75]) {
+    const radius = Math.max(minOpen, factor * r);
+    if (radius <= openingMm) continue;
+    const trimmed = componentAt(
+      openBall(core, dims, spacing, radius),
+      dims,
+      sp,
+      Math.max(1, Math.round(r / spacing[0])),
+    );
+    if (!trimmed) break;
+    let n = 0;
+    for (let q = 0; q < trimmed.length; q++) n += trimmed[q] ?? 0;
+    if (n < 0.75 * coreCount) break;
+    trimmedCore = trimmed;
+  }
+  core = trimmedCore;
+  // Neck test: what the opening cut off next to the object must be clearly thinner than the
+  // object (a vessel beside a nodule); a cut-off part as thick as the rest means the "object" is
+  // only a thicker stretch of a vessel or a branching point.
+  const coreDist = distanceTransform(core, dims, spacing);
+  let coreR = 0;
+  for (let q = 0; q < core.length; q++) if ((coreDist[q] ?? 0) > coreR) coreR = coreDist[q] ?? 0;
+  // Voxels touching the core (incl. the caps one slice above/below that thick slices leave after
+  // the opening) are its own partial-volume rim, not attachments.
+  const near = dilateBox(core, dims, [1, 1, 1]);
+  const removed = new Uint8Array(core.length);
+  let anyRemoved = false;
+  for (let q = 0; q < core.length; q++) {
+    if (r0[q] && !near[q]) {
+      removed[q] = 1;
+      anyRemoved = true;
+    }
+  }
+  let neckMm = 0;
+  if (anyRemoved) {
+    const ring = dilateBall(core, dims, spacing, coreR + Math.max(spacing[0], spacing[1], spacing[2]));
+    const removedDist = distanceTransform(removed, dims, spacing);
+    for (let q = 0; q < core.length; q++)
+      if (ring[q] && removed[q] && (removedDist[q] ?? 0) > neckMm) neckMm = removedDist[q] ?? 0;
+  }
+  if (neckMm > params.maxNeckRatio * coreR) return { ok: false, reason: 'thick-attachment' };
+  const huValues: number[] = [];
+  for (let q = 0; q < core.length; q++) if (core[q]) huValues.push(smooth[q] ?? 0);
+  const noduleHu = percentile(huValues, 0.75);
+  if (!(noduleHu - parenchymaHu >= params.minContrastHu)) return { ok: false, reason: 'faint' };
+  // Partial-volume rim: one voxel-diagonal around the core, inside the lung, minus the cut-off
+  // attachments (voxels of the region not touching the object).
+  const rim = dilateBall(core, dims, spacing, 1.01 * Math.max(spacing[0], spacing[1], Math.min(spacing[2], 1.5)));
+  const support = new Uint8Array(core.length);
+  const span = noduleHu - parenchymaHu;
+  let weight = 0;
+  for (let q = 0; q < support.length; q++) {
+    if (!rim[q] || !lung[q] || removed[q]) continue;
+    support[q] = 1;
+    weight += Math.max(0, Math.min(1, ((smooth[q] ?? 0) - parenchymaHu) / span));
+  }
+  const volumeMm3 = weight * spacing[0] * spacing[1] * spacing[2];
+  return { ok: true, value: { crop, core, region: r0, support, noduleHu, parenchymaHu, volumeMm3, openingMm } };
+}
+
+/** Calls `fn` for every crop voxel within `radiusMm` of voxel `p`. */
+export function forBall(
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  p: number,
+  radiusMm: number,
+  fn: (q: number) => void,
+): void {
+  const [nx, ny, nz] = dims;
+  const ci = p % nx;
+  const cj = Math.floor(p / nx) % ny;
+  const ck = Math.floor(p / (nx * ny));
+  const ri = Math.floor(radiusMm / spacing[0]);
+  const rj = Math.floor(radiusMm / spacing[1]);
+  const rk = Math.floor(radiusMm / spacing[2]);
+  const r2 = radiusMm * radiusMm;
+  for (let dk = -rk; dk <= rk; dk++) {
+    const k = ck + dk;
+    if (k < 0 || k >= nz) continue;
+    for (let dj = -rj; dj <= rj; dj++) {
+      const j = cj + dj;
+      if (j < 0 || j >= ny) continue;
+      for (let di = -ri; di <= ri; di++) {
+        const i = ci + di;
+        if (i < 0 || i >= nx) continue;
+        const d2 = (di * spacing[0]) ** 2 + (dj * spacing[1]) ** 2 + (dk * spacing[2]) ** 2;
+        if (d2 <= r2) fn(i + nx * (j + ny * k));
+      }
+    }
+  }
+}

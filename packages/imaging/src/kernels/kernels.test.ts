@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { labelComponents, labelComponents2D } from './connectedComponents.js';
+import { distanceTransform, distanceTransformSquared } from './distanceTransform.js';
+import { fillHoles2D, fillHoles3D } from './fillHoles.js';
+import { gaussianSmooth } from './gaussian.js';
+import { histogram, percentiles } from './histogram.js';
+import { largestComponents, removeSmallComponents } from './largestComponents.js';
+import { boundingBox, cropMask, invertMask, pasteMask } from './maskOps.js';
+import { closeBall, closeBox, dilateBall, dilateBox, erodeBall, erodeBox, openBall } from './morphology.js';
+import { downsampleMask, downsampleMean, upsampleLabels } from './resample.js';
+import { countMask, thresholdMask } from './threshold.js';
+import type { Dims3, Spacing3 } from './types.js';
+
+/** Deterministic LCG so failures reproduce. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function randomMask(dims: Dims3, density: number, seed: number): Uint8Array {
+  const r = rng(seed);
+  const m = new Uint8Array(dims[0] * dims[1] * dims[2]);
+  for (let p = 0; p < m.length; p++) m[p] = r() < density ? 1 : 0;
+  return m;
+}
+
+function ball(dims: Dims3, c: [number, number, number], r: number): Uint8Array {
+  const m = new Uint8Array(dims[0] * dims[1] * dims[2]);
+  let p = 0;
+  for (let k = 0; k < dims[2]; k++)
+    for (let j = 0; j < dims[1]; j++)
+      for (let i = 0; i < dims[0]; i++, p++)
+        m[p] = (i - c[0]) ** 2 + (j - c[1]) ** 2 + (k - c[2]) ** 2 <= r * r ? 1 : 0;
+  return m;
+}
+
+function bruteEdt2(mask: Uint8Array, dims: Dims3, s: Spacing3): Float64Array {
+  const [nx, ny, nz] = dims;
+  const bg: Array<[number, number, number]> = [];
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) if (mask[i + nx * (j + ny * k)] === 0) bg.push([i, j, k]);
+  const out = new Float64Array(mask.length);
+  let p = 0;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, p++) {
+        if (mask[p] === 0) continue;
+        let best = Number.POSITIVE_INFINITY;
+        for (const [a, b, c] of bg) {
+          const d = ((i - a) * s[0]) ** 2 + ((j - b) * s[1]) ** 2 + ((k - c) * s[2]) ** 2;
+          if (d < best) best = d;
+        }
+        out[p] = best;
+      }
+  return out;
+}
+
+describe('distance transform', () => {
+  it('equals brute force on random masks with anisotropic spacing', () => {
+    const cases: Array<{ dims: Dims3; s: Spacing3; density: number }> = [
+      { dims: [9, 7, 5], s: [0.7, 0.7, 2.5], density: 0.85 },
+      { dims: [12, 5, 6], s: [1, 1.3, 0.6], density: 0.95 },
+      { dims: [1, 10, 8], s: [1, 1, 1], density: 0.7 },
+    ];
+    for (const [n, c] of cases.entries()) {
+      const m = randomMask(c.dims, c.density, 11 + n);
+      m[0] = 0;
+      const fast = distanceTransformSquared(m, c.dims, c.s);
+      const slow = bruteEdt2(m, c.dims, c.s);
+      for (let p = 0; p < m.length; p++) expect(fast[p]).toBeCloseTo(slow[p]!, 3);
+    }
+  });
+
+  it('gives the radius minus depth inside a ball', () => {
+    const dims: Dims3 = [21, 21, 21];
+    const d = distanceTransform(ball(dims, [10, 10, 10], 8), dims, [1, 1, 1]);
+    // The nearest voxel centre outside a radius-8 ball is (8, 1, 0) from the centre: √65.
+    expect(d[10 + 21 * (10 + 21 * 10)]).toBeCloseTo(Math.sqrt(65), 5);
+    expect(d[0]).toBe(0);
+  });
+});
+
+describe('connected components', () => {
+  it('counts components with 6- and 26-connectivity', () => {
+    const dims: Dims3 = [5, 5, 5];
+    const m = new Uint8Array(125);
+    m[0] = 1; // (0,0,0)
+    m[1 + 5 + 25] = 1; // (1,1,1): diagonal neighbour of (0,0,0)
+    m[4 + 5 * 4 + 25 * 4] = 1;
+    m[3 + 5 * 4 + 25 * 4] = 1; // face neighbour of the previous
+    expect(labelComponents(m, dims, 6).count).toBe(3);
+    const c26 = labelComponents(m, dims, 26);
+    expect(c26.count).toBe(2);
+    expect(c26.sizes.slice(1).sort()).toEqual([2, 2]);
+    const s2 = labelComponents2D(new Uint8Array([1, 0, 1, 0, 1, 0, 1, 0, 1]), 3, 3, 4);
+    expect(s2.count).toBe(5);
+    expect(labelComponents2D(new Uint8Array([1, 0, 1, 0, 1, 0, 1, 0, 1]), 3, 3, 8).count).toBe(1);
+  });
+
+  it('keeps the largest components and removes small ones', () => {
+    const dims: Dims3 = [20, 10, 10];
+    const a = ball(dims, [4, 4, 4], 3);
+    const b = ball(dims, [14, 4, 4], 2);
+    const both = a.map((v, p) => v | b[p]!);
+    expect(countMask(largestComponents(both, dims, 1))).toBe(countMask(a));
+    expect(countMask(largestComponents(both, dims, 2))).toBe(countMask(both));
+    expect(countMask(removeSmallComponents(both, dims, countMask(b) + 1))).toBe(countMask(a));
+  });
+});
+
+describe('morphology', () => {
+  const dims: Dims3 = [14, 12, 9];
+  const s: Spacing3 = [0.8, 0.8, 2];
+  const m = randomMask(dims, 0.55, 5);
+
+  it('satisfies duality and ordering identities', () => {
+    expect(erodeBox(m, dims, [1, 2, 1])).toEqual(invertMask(dilateBox(invertMask(m), dims, [1, 2, 1])));
+    expect(erodeBall(m, dims, s, 2)).toEqual(invertMask(dilateBall(invertMask(m), dims, s, 2)));
+    const closed = closeBall(m, dims, s, 1.7);
+    const opened = openBall(m, dims, s, 1.7);
+    for (let p = 0; p < m.length; p++) {
+      expect(opened[p]! <= m[p]!).toBe(true);
+      expect(closed[p]! >= m[p]!).toBe(true);
+    }
+    // Closing is idempotent.
+    expect(closeBall(closed, dims, s, 1.7)).toEqual(closed);
+    const cb = closeBox(m, dims, [1, 1, 1]);
+    expect(closeBox(cb, dims, [1, 1, 1])).toEqual(cb);
+  });
+
+  it('dilates a point into a box and an anisotropic ball of the right size', () => {
+    const d: Dims3 = [11, 11, 11];
+    const p = new Uint8Array(1331);
+    p[5 + 11 * (5 + 11 * 5)] = 1;
+    expect(countMask(dilateBox(p, d, [1, 2, 3]))).toBe(3 * 5 * 7);
+    // Radius 2 mm with 1 mm in-plane and 2 mm slices: ±2 voxels in-plane, ±1 slice.
+    const b = dilateBall(p, d, [1, 1, 2], 2);
+    let brute = 0;
+    for (let k = -5; k <= 5; k++)
+      for (let j = -5; j <= 5; j++) for (let i = -5; i <= 5; i++) if (i * i + j * j + 4 * k * k <= 4) brute++;
+    expect(countMask(b)).toBe(brute);
+  });
+});
+
+describe('hole filling', () => {
+  it('fills enclosed background in 2D slices and in 3D', () => {
+    const dims: Dims3 = [9, 9, 9];
+    const shell = ball(dims, [4, 4, 4], 4);
+    const inner = ball(dims, [4, 4, 4], 2);
+    const hollow = shell.map((v, p) => (inner[p] ? 0 : v));
+    expect(fillHoles3D(hollow, dims)).toEqual(shell);
+    const f2 = fillHoles2D(hollow, dims);
+    expect(countMask(f2)).toBe(countMask(shell));
+    // A 2D ring with an open side is not filled.
+    const ring = new Uint8Array(25);
+    for (const q of [6, 7, 8, 11, 13, 16, 18]) ring[q] = 1;
+    expect(countMask(fillHoles2D(ring, [5, 5, 1]))).toBe(7);
+    ring[17] = 1;
+    expect(countMask(fillHoles2D(ring, [5, 5, 1]))).toBe(9);
+  });
+});
+
+describe('smoothing, resampling, histograms', () => {
+  it('keeps the mean of a Gaussian-smoothed constant and smooths an impulse', () => {
+    const dims: Dims3 = [15, 15, 5];
+    const v = new Float32Array(15 * 15 * 5).fill(-850);
+    expect(gaussianSmooth(v, dims, [1, 1, 2], 1.5)[300]).toBeCloseTo(-850, 3);
+    const imp = new Float32Array(15 * 15 * 5);
+    imp[7 + 15 * (7 + 15 * 2)] = 1000;
+    const g = gaussianSmooth(imp, dims, [1, 1, 2], 1);
+    let sum = 0;
+    for (const x of g) sum += x;
+    expect(sum).toBeCloseTo(1000, 1);
+    expect(g[7 + 15 * (7 + 15 * 2)]!).toBeLessThan(200);
+  });
+
+  it('downsamples and upsamples consistently', () => {
+    const dims: Dims3 = [5, 4, 3];
+    const v = Int16Array.from({ length: 60 }, (_, p) => p);
+    const d = downsampleMean(v, dims, [2, 2, 1]);
+    expect(d.dims).toEqual([3, 2, 3]);
+    expect(d.values[0]).toBe(Math.round((0 + 1 + 5 + 6) / 4));
+    expect(d.values[2]).toBe(Math.round((4 + 9) / 2));
+    const m = new Uint8Array(60);
+    m[6] = 1;
+    const dm = downsampleMask(m, dims, [2, 2, 1]);
+    expect(countMask(dm.mask)).toBe(1);
+    expect(countMask(downsampleMask(m, dims, [2, 2, 1], 'majority').mask)).toBe(0);
+    const up = upsampleLabels(dm.mask, dm.dims, [2, 2, 1], dims);
+    expect(countMask(up)).toBe(4);
+    expect(up[6]).toBe(1);
+  });
+
+  it('computes exact nearest-rank percentiles and histograms', () => {
+    const v = Int16Array.from({ length: 100 }, (_, p) => -1000 + p);
+    expect(percentiles(v, [15, 50, 100])).toEqual([-986, -951, -901]);
+    const mask = thresholdMask(v, -1000, -951);
+    expect(countMask(mask)).toBe(50);
+    expect(percentiles(v, [50], mask)).toEqual([-976]);
+    expect(percentiles(Float32Array.from(v), [15])).toEqual([-986]);
+    const h = histogram(v, -1000, -950, 10);
+    expect(Array.from(h.counts)).toEqual([10, 10, 10, 10, 10]);
+    expect(h.over).toBe(50);
+  });
+
+  it('crops, pastes and bounds masks', () => {
+    const dims: Dims3 = [6, 5, 4];
+    const labels = new Uint8Array(120);
+    labels[1 + 6 * (2 + 5 * 3)] = 2;
+    labels[4 + 6 * (1 + 5 * 1)] = 2;
+    const box = boundingBox(labels, dims, 2)!;
+    expect(box).toEqual([1, 1, 1, 4, 2, 3]);
+    const c = cropMask(labels, dims, box, 2);
+    expect(countMask(c)).toBe(2);
+    const t = new Uint8Array(120);
+    pasteMask(t, dims, box, c, 7);
+    expect(Array.from(t).filter((x) => x === 7).length).toBe(2);
+    expect(t[1 + 6 * (2 + 5 * 3)]).toBe(7);
+  });
+});
