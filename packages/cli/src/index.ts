@@ -1,7 +1,12 @@
+export { loadStudyFromPath } from './analyze/input.js';
+export { loadChestCtAnalyzer } from './analyze/integrations.js';
 export type { DiscoveryProblem, ImportCandidate } from './candidate.js';
 export { type CliConfig, type ConfigOverrides, loadConfig } from './config.js';
 export { dicomdirReferences } from './dicomdir.js';
 export { type DiscoverOptions, type Discovery, discover } from './discover.js';
+export { type EvalRun, type EvalRunOptions, phantomStudyInput, runEval } from './eval/harness.js';
+export type { EvalMetrics, ScanOutcome } from './eval/metrics.js';
+export { EVAL_THICKNESSES, evalStudySpec, HELD_OUT_SEED_START, TUNING_SEEDS } from './eval/specs.js';
 export { type ImportRunOptions, importPaths } from './importer.js';
 export { main } from './main.js';
 export { buildSummary, type FileIssue, formatSummary, type ImportSummary } from './summary.js';

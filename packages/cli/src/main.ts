@@ -1,5 +1,7 @@
 import { type ErrorCode, isLingshuError, toLingshuError } from '@lingshu/dicom';
+import { analyzeCommand } from './commands/analyze.js';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
 import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
 import { type CliContext, cliVersion, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, helpContext } from './context.js';
@@ -11,6 +13,8 @@ const COMMANDS: Record<string, Command> = {
   import: importCommand,
   demo: demoCommand,
   serve: serveCommand,
+  analyze: analyzeCommand,
+  eval: evalCommand,
 };
 
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'CONFIG_INVALID']);

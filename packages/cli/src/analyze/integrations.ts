@@ -1,0 +1,65 @@
+import { type AnalysisResult, type Analyzer, analysisToSeg, analysisToSr, type StudyInput } from '@lingshu/ai';
+import { createChestCtAnalyzer } from '@lingshu/analyzer-chest-ct';
+import { lungRads2022, type NoduleType } from '@lingshu/clinical';
+import { LingshuError, writeDicom } from '@lingshu/dicom';
+import type { TruthNodule } from '../eval/match.js';
+import type { Lang } from '../i18n.js';
+import { chestCtSummaryText } from './summary.js';
+
+/** Turns a result into DICOM objects and words. */
+export interface ResultExporters {
+  /** SEG of the label map (when the result has one) and the SR that references it. */
+  objects: (result: AnalysisResult, input: StudyInput, lang: Lang) => { sr: Uint8Array; seg?: Uint8Array };
+  summary: (result: AnalysisResult, lang: Lang) => string;
+}
+
+/** The chest CT analyzer of `@lingshu/analyzer-chest-ct` with its default nodule detector. */
+export async function loadChestCtAnalyzer(): Promise<Analyzer> {
+  return createChestCtAnalyzer();
+}
+
+/**
+ * The DICOM objects of a result: the SEG first (one segment per label, on the analysed series),
+ * then the TID 1500 SR whose measurement groups reference it (issue 4, outputs).
+ */
+export function resultObjects(
+  result: AnalysisResult,
+  input: StudyInput,
+  lang: Lang,
+): { sr: Uint8Array; seg?: Uint8Array } {
+  const series = input.series.find((s) => s.seriesInstanceUID === result.provenance.seriesInstanceUID);
+  if (!series) throw new LingshuError('AI_FAILED', 'The analysed series is not in the input');
+  const headers = series.instances.map((i) => i.dataset);
+  const seg = analysisToSeg(result, headers);
+  const sr = analysisToSr(result, headers, {
+    language: lang,
+    ...(seg ? { segmentation: { sopInstanceUID: seg.sopInstanceUID, seriesInstanceUID: seg.seriesInstanceUID } } : {}),
+  });
+  return {
+    sr: writeDicom({ dataset: sr.dataset }),
+    ...(seg ? { seg: writeDicom({ dataset: seg.dataset }) } : {}),
+  };
+}
+
+export function defaultExporters(): ResultExporters {
+  return { objects: resultObjects, summary: chestCtSummaryText };
+}
+
+/**
+ * The truth Lung-RADS v2022 category of a phantom nodule: `@lingshu/clinical`'s engine on the
+ * truth measurements (baseline screen; smooth solid juxtapleural/perifissural nodules as such;
+ * spiculation is not used to upgrade to 4X, since the category rules are size and type rules).
+ */
+export function truthLungRads(n: TruthNodule): string | null {
+  if (!NODULE_TYPES.has(n.type)) return null;
+  return lungRads2022({
+    type: n.type as NoduleType,
+    meanDiameterMm: n.meanDiameterMm,
+    volumeMm3: n.volumeMm3,
+    ...(n.solidMeanDiameterMm !== undefined ? { solidComponentMm: n.solidMeanDiameterMm } : {}),
+    juxtapleuralSmooth:
+      n.type === 'solid' && n.shape === 'ellipsoid' && (n.site === 'juxtapleural' || n.site === 'perifissural'),
+  }).category;
+}
+
+const NODULE_TYPES: ReadonlySet<string> = new Set(['solid', 'part-solid', 'ground-glass', 'calcified']);
