@@ -53,7 +53,11 @@ async function withPeer<T>(start: () => Promise<Peer>, fn: (p: Peer) => Promise<
 async function main(): Promise<void> {
   const orthanc = hasOrthanc();
   if (!orthanc) log('WARNING: Orthanc is not installed (apt-get install orthanc orthanc-dicomweb): no ratios');
-  const starters: Array<() => Promise<Peer>> = orthanc ? [startLingshu, startOrthanc] : [startLingshu];
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const starters: Array<() => Promise<Peer>> = [() => startLingshu()];
+  if (databaseUrl) starters.push(() => startLingshu(databaseUrl));
+  else log('DATABASE_URL is not set: Lingshu with a PostgreSQL index is not measured');
+  if (orthanc) starters.push(startOrthanc);
 
   log(`Preparing ${instances} × 512² CT instances (cached after the first run)…`);
   const series = await prepareBenchSeries({ slices: instances, matrix: 512, seed: 42 });
@@ -116,39 +120,34 @@ async function main(): Promise<void> {
 
   const ratio = (a: number | undefined, b: number | undefined): string =>
     a !== undefined && b !== undefined && b > 0 ? `${fmt(a / b, 2)}×` : '—';
+  const names = ['Lingshu', ...(databaseUrl ? ['Lingshu+PG'] : []), ...(orthanc ? ['Orthanc'] : [])];
+  const lingshus = names.filter((n) => n !== 'Orthanc');
   const rows: Array<Record<string, string>> = [];
+  /** One row: the figure per archive, and Lingshu/Orthanc (`higherIsBetter` false: Orthanc/Lingshu). */
+  const row = (figure: string, value: (name: string) => number | undefined, higherIsBetter: boolean): void => {
+    const r: Record<string, string> = { figure };
+    for (const n of names) {
+      const v = value(n);
+      r[n] = v === undefined ? '—' : fmt(v);
+    }
+    const o = value('Orthanc');
+    for (const n of lingshus) {
+      const v = value(n);
+      r[`${n}/Orthanc`] = higherIsBetter ? ratio(v, o) : ratio(o, v);
+    }
+    rows.push(r);
+  };
   for (const p of Object.keys(PATHS) as IngestPath[]) {
-    const l = ingest.Lingshu ? median(ingest.Lingshu[p]) : undefined;
-    const o = ingest.Orthanc ? median(ingest.Orthanc[p]) : undefined;
-    rows.push({
-      figure: `${PATHS[p]} (inst/s)`,
-      Lingshu: l === undefined ? '—' : fmt(l),
-      Orthanc: o === undefined ? '—' : fmt(o),
-      'Lingshu/Orthanc': ratio(l, o),
-    });
+    row(`${PATHS[p]} (inst/s)`, (n) => (ingest[n] ? median(ingest[n][p]) : undefined), true);
   }
-  const wl = wado.Lingshu;
-  const wo = wado.Orthanc;
-  rows.push({
-    figure: 'WADO-RS full series (MB/s)',
-    Lingshu: wl ? fmt(median(wl.mbPerSecond)) : '—',
-    Orthanc: wo ? fmt(median(wo.mbPerSecond)) : '—',
-    'Lingshu/Orthanc': ratio(wl && median(wl.mbPerSecond), wo && median(wo.mbPerSecond)),
-  });
-  rows.push({
-    figure: 'WADO-RS first frame, median (ms)',
-    Lingshu: wl ? fmt(median(wl.firstFrameMs)) : '—',
-    Orthanc: wo ? fmt(median(wo.firstFrameMs)) : '—',
-    'Lingshu/Orthanc': `${ratio(wo && median(wo.firstFrameMs), wl && median(wl.firstFrameMs))} faster`,
-  });
-  for (const k of ['medianMs', 'p95Ms'] as const) {
-    rows.push({
-      figure: `QIDO-RS at ${qidoStudies} studies, ${k === 'medianMs' ? 'median' : 'p95'} (ms)`,
-      Lingshu: qido.Lingshu ? fmt(qido.Lingshu[k]) : '—',
-      Orthanc: qido.Orthanc ? fmt(qido.Orthanc[k]) : '—',
-      'Lingshu/Orthanc': `${ratio(qido.Orthanc?.[k], qido.Lingshu?.[k])} faster`,
-    });
-  }
+  row('WADO-RS full series (MB/s)', (n) => (wado[n] ? median(wado[n].mbPerSecond) : undefined), true);
+  row(
+    'WADO-RS first frame, median (ms; ratio = speed-up)',
+    (n) => (wado[n] ? median(wado[n].firstFrameMs) : undefined),
+    false,
+  );
+  row(`QIDO-RS at ${qidoStudies} studies, median (ms; ratio = speed-up)`, (n) => qido[n]?.medianMs, false);
+  row(`QIDO-RS at ${qidoStudies} studies, p95 (ms; ratio = speed-up)`, (n) => qido[n]?.p95Ms, false);
   process.stdout.write(
     `\nArchive benchmark: ${bytes.length} × 512² CT (${fmt(mb)} MB), median of ${runs} run(s)\n\n${table(rows)}\n`,
   );

@@ -4,11 +4,13 @@
  * Orthanc 1.10 from Debian with its default SQLite index and the Debian DICOMweb plugin.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(REPO_ROOT, 'packages/cli/bin/lingshu.js');
@@ -16,7 +18,8 @@ export const ORTHANC = '/usr/sbin/Orthanc';
 export const ORTHANC_DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
 
 export interface Peer {
-  name: 'Lingshu' | 'Orthanc';
+  /** `Lingshu`, `Lingshu+PG` (index on a PostgreSQL server) or `Orthanc`. */
+  name: string;
   /** DICOMweb root, without a trailing slash. */
   dicomweb: string;
   aeTitle: string;
@@ -71,7 +74,12 @@ export function hasOrthanc(): boolean {
   return spawnSync(ORTHANC, ['--version']).error === undefined;
 }
 
-export async function startLingshu(): Promise<Peer> {
+/**
+ * `lingshu serve` in a child process; with `databaseUrl` its index is on that PostgreSQL server,
+ * in a throw-away schema dropped at stop.
+ */
+export async function startLingshu(databaseUrl?: string): Promise<Peer> {
+  const schema = databaseUrl ? `lingshu_bench_${randomBytes(6).toString('hex')}` : '';
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-archive-'));
   const httpPort = await freePort();
   const dicomPort = await freePort();
@@ -81,13 +89,13 @@ export async function startLingshu(): Promise<Peer> {
     {
       cwd: REPO_ROOT,
       // The embedded default (PGlite), whatever the calling shell has configured.
-      env: { ...process.env, DATABASE_URL: '', LINGSHU_DB_SCHEMA: '', LINGSHU_LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: databaseUrl ?? '', LINGSHU_DB_SCHEMA: schema, LINGSHU_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
   await waitFor(`http://127.0.0.1:${httpPort}/readyz`, child, 'lingshu serve');
   return {
-    name: 'Lingshu',
+    name: databaseUrl ? 'Lingshu+PG' : 'Lingshu',
     dicomweb: `http://127.0.0.1:${httpPort}/dicomweb`,
     aeTitle: 'LINGSHU',
     dicomPort,
@@ -95,6 +103,12 @@ export async function startLingshu(): Promise<Peer> {
     async stop() {
       await stopChild(child);
       await rm(dataDir, { recursive: true, force: true });
+      if (databaseUrl) {
+        const c = new pg.Client({ connectionString: databaseUrl });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      }
     },
   };
 }

@@ -74,6 +74,7 @@ export class Archive {
   private pending: Pending[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private scheduled = false;
+  private inFlight = false;
   private readonly policy: DuplicatePolicy;
   private readonly maxBatch: number;
   private serial: Promise<unknown> = Promise.resolve();
@@ -102,35 +103,47 @@ export class Archive {
     return run;
   }
 
-  /** Stores one instance; concurrent callers share micro-batched transactions. */
+  /**
+   * Stores one instance. Group commit: while one batch is being written, new arrivals wait and
+   * then go together in the next batch (up to `maxBatch`), so concurrent senders share file
+   * syncs and index transactions while a lone sender is never delayed.
+   */
   store(item: StoreItem): Promise<StoreResult> {
     return new Promise((resolve) => {
       this.pending.push({ item, resolve });
-      if (this.pending.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.inFlight || this.scheduled || this.pending.length === 0) return;
+    this.scheduled = true;
+    // One turn of the event loop lets callers of the same tick join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
     });
   }
 
   private flush(): void {
-    this.scheduled = false;
+    if (this.inFlight) return;
     const batch = this.pending.splice(0, this.maxBatch);
     if (batch.length === 0) return;
-    this.flushing = this.storeInstances(batch.map((p) => p.item)).then(
-      (results) => {
-        for (const [i, p] of batch.entries()) p.resolve(results[i]!);
-      },
-      () => {
-        const error = { code: 'ARCHIVE_INDEX_FAILED' as const, message: 'The index could not record the batch' };
-        for (const p of batch) p.resolve({ status: 'rejected', error });
-      },
-    );
-    if (this.pending.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.inFlight = true;
+    this.flushing = this.storeInstances(batch.map((p) => p.item))
+      .then(
+        (results) => {
+          for (const [i, p] of batch.entries()) p.resolve(results[i]!);
+        },
+        () => {
+          const error = { code: 'ARCHIVE_INDEX_FAILED' as const, message: 'The index could not record the batch' };
+          for (const p of batch) p.resolve({ status: 'rejected', error });
+        },
+      )
+      .finally(() => {
+        this.inFlight = false;
+        this.kick();
+      });
   }
 
   async counts(): Promise<ArchiveCounts> {
@@ -272,8 +285,10 @@ export class Archive {
   }
 
   async close(): Promise<void> {
-    while (this.pending.length > 0) this.flush();
-    await this.flushing;
+    while (this.pending.length > 0 || this.inFlight) {
+      this.flush();
+      await this.flushing;
+    }
     await this.serial;
     await this.index.close();
   }

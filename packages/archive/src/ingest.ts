@@ -136,24 +136,50 @@ export async function ingestBatch(
     );
   }
 
-  // Files first (durable, atomic); an item whose file cannot be written is rejected alone.
+  // Files are written and synced while the index statements run; the index transaction commits
+  // only after every file it points at is durable (an index row never points at a missing or
+  // partial file). An item whose file cannot be written is rejected alone.
   const writable: Prepared[] = [];
-  await Promise.all(
-    [...toInsert, ...toOverwrite].map(async (p) => {
-      try {
-        await store.put(p.key, p.bytes);
-        writable.push(p);
-      } catch (e) {
-        results[p.index] = rejected(items[p.index]!, e);
-      }
-    }),
-  );
-  const writableSet = new Set(writable);
-  const inserts = toInsert.filter((p) => writableSet.has(p));
-  const overwrites = toOverwrite.filter((p) => writableSet.has(p));
+  const writeFiles = async (): Promise<void> => {
+    await Promise.all(
+      [...toInsert, ...toOverwrite].map(async (p) => {
+        try {
+          await store.put(p.key, p.bytes, { deferDirSync: true });
+          writable.push(p);
+        } catch (e) {
+          results[p.index] = rejected(items[p.index]!, e);
+        }
+      }),
+    );
+    // One directory sync per batch and folder, not per file.
+    try {
+      await store.syncDirectories(writable.map((p) => p.key));
+    } catch (e) {
+      await Promise.all(writable.map((p) => store.delete(p.key).catch(() => undefined)));
+      for (const p of writable) results[p.index] = rejected(items[p.index]!, e);
+      writable.length = 0;
+    }
+  };
+  const filesDone = writeFiles();
+  const allWritten = async (): Promise<void> => {
+    await filesDone;
+    if (writable.length !== toInsert.length + toOverwrite.length) throw new FilesIncomplete();
+  };
+  let inserts: Prepared[] = toInsert;
+  let overwrites: Array<Prepared & { oldKey: string }> = toOverwrite;
   if (inserts.length > 0 || overwrites.length > 0 || conflicts.length > 0) {
     try {
-      await indexInTransaction(db, inserts, overwrites, conflicts);
+      try {
+        await indexInTransaction(db, inserts, overwrites, conflicts, allWritten);
+      } catch (e) {
+        await filesDone;
+        if (!(e instanceof FilesIncomplete)) throw e;
+        // Some files failed: index the ones that made it (the failed items are already rejected).
+        const ok = new Set(writable);
+        inserts = toInsert.filter((p) => ok.has(p));
+        overwrites = toOverwrite.filter((p) => ok.has(p));
+        await indexInTransaction(db, inserts, overwrites, conflicts, async () => undefined);
+      }
     } catch (e) {
       // Nothing partial: the new files of the failed transaction go. Then, so that one bad instance
       // cannot take good neighbours with it, each item of a multi-item batch is retried on its own.
@@ -170,6 +196,8 @@ export async function ingestBatch(
       for (const p of failed) results[p.index] = rejected(items[p.index]!, err);
       return results;
     }
+  } else {
+    await filesDone;
   }
   for (const p of inserts) results[p.index] ??= base(p);
   for (const p of overwrites) {
@@ -190,6 +218,7 @@ async function indexInTransaction(
   inserts: readonly Prepared[],
   overwrites: ReadonlyArray<Prepared & { oldKey: string }>,
   conflicts: readonly Prepared[],
+  beforeCommit: () => Promise<void>,
 ): Promise<void> {
   const all = [...inserts, ...overwrites];
   await db.transaction().execute(async (trx) => {
@@ -363,5 +392,9 @@ async function indexInTransaction(
       });
     }
     if (changes.length > 0) await trx.insertInto('changes').values(changes).execute();
+    await beforeCommit();
   });
 }
+
+/** Thrown inside the index transaction (rolling it back) when a file of the batch was not written. */
+class FilesIncomplete extends Error {}

@@ -6,7 +6,10 @@ import { LingshuError } from '@lingshu/dicom';
 
 /** Where instance files live. Keys are relative, '/'-separated paths of safe characters. */
 export interface ObjectStore {
-  put(key: string, bytes: Uint8Array): Promise<void>;
+  /** `deferDirSync`: the caller syncs the directory later with `syncDirectories` (one sync per batch). */
+  put(key: string, bytes: Uint8Array, options?: { deferDirSync?: boolean }): Promise<void>;
+  /** Makes the directory entries of these keys durable (one fsync per distinct directory). */
+  syncDirectories(keys: readonly string[]): Promise<void>;
   get(key: string): Promise<Uint8Array>;
   has(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
@@ -34,7 +37,7 @@ export class FileSystemObjectStore implements ObjectStore {
     return join(this.root, key);
   }
 
-  async put(key: string, bytes: Uint8Array): Promise<void> {
+  async put(key: string, bytes: Uint8Array, options: { deferDirSync?: boolean } = {}): Promise<void> {
     const target = this.path(key);
     const dir = dirname(target);
     await mkdir(dir, { recursive: true });
@@ -48,17 +51,20 @@ export class FileSystemObjectStore implements ObjectStore {
         await handle.close();
       }
       await rename(temp, target);
-      if (this.durable) {
-        const d = await open(dir, 'r');
-        try {
-          await d.sync();
-        } finally {
-          await d.close();
-        }
-      }
+      if (this.durable && !options.deferDirSync) await syncDirectory(dir);
     } catch (cause) {
       await rm(temp, { force: true });
       throw new LingshuError('ARCHIVE_STORAGE_FAILED', 'Could not write an instance file', { cause });
+    }
+  }
+
+  async syncDirectories(keys: readonly string[]): Promise<void> {
+    if (!this.durable) return;
+    const dirs = new Set(keys.map((k) => dirname(this.path(k))));
+    try {
+      await Promise.all([...dirs].map(syncDirectory));
+    } catch (cause) {
+      throw new LingshuError('ARCHIVE_STORAGE_FAILED', 'Could not make instance files durable', { cause });
     }
   }
 
@@ -89,5 +95,14 @@ export class FileSystemObjectStore implements ObjectStore {
 
   createReadStream(key: string): ReadStream {
     return createReadStream(this.path(key));
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
   }
 }

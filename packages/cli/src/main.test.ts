@@ -24,7 +24,7 @@ describe('main (dispatch and usage errors)', () => {
       [['import', 'x', '--on-duplicate', 'maybe'], /--on-duplicate must be reject or overwrite/],
       [['import', 'x', '--concurrency', '0'], /--concurrency must be a positive integer/],
       [['demo'], /--out DIR is required/],
-      [['serve', '--http-port', '99999'], /Configuration error: --http-port must be a port number/],
+      [['serve', '--http-port', '99999'], /Configuration error: --http-port: must be a port number/],
     ];
     for (const [argv, message] of cases) {
       const c = context();

@@ -81,12 +81,9 @@ export async function storePart(ctx: ServerContext, part: ReceivedPart, rules: P
     return failed(err.code, err.code === 'INTERNAL' ? 'The instance could not be read' : err.message);
   }
   const item = { bytes: part.bytes, source: `part ${part.index + 1}` };
-  let result = await ctx.archive.store(item);
-  if (result.status === 'rejected' && result.error?.code === 'ARCHIVE_INDEX_FAILED') {
-    // A micro-batch's index transaction fails as a whole when one instance breaks it; retry this
-    // instance alone so a good part is never refused because of a bad neighbour.
-    result = (await ctx.archive.storeInstances([item]))[0] ?? result;
-  }
+  // The archive retries a failed micro-batch one instance at a time, so a bad neighbour never
+  // takes a good part down with it.
+  const result = await ctx.archive.store(item);
   // New or replaced instances feed study-stable tracking; identical duplicates are not news.
   notifyStored(ctx, result, 'stow');
   return fromStoreResult(result, { sopClassUID, sopInstanceUID });
