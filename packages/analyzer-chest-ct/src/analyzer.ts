@@ -142,16 +142,24 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
         const regions = wg
           ? lungRegions(wg.labels, wg.dims, grid.kSuperior, grid.jPosterior, wg.factors, ct.dimensions)
           : lungRegions(lungs.labels, ct.dimensions, grid.kSuperior, grid.jPosterior);
-        const emphysema = quantifyEmphysema(ct.voxels, lungs.labels, ct.dimensions, ct.spacing, regions, {
-          ...defaultEmphysemaOptions,
-          thresholdHu: num(params, 'laaThresholdHu'),
-          inclusive: params.laaInclusive === true,
-          percentile: num(params, 'percentile'),
-          smoothingSigmaMm: num(params, 'emphysemaSmoothingSigmaMm'),
-          adaptive: params.emphysemaNoiseAdaptive === true,
-          adaptiveNoiseHu: num(params, 'emphysemaAdaptiveNoiseHu'),
-          adaptiveSigmaMm: num(params, 'emphysemaAdaptiveSigmaMm'),
-        });
+        const emphysema = quantifyEmphysema(
+          ct.voxels,
+          lungs.labels,
+          ct.dimensions,
+          ct.spacing,
+          regions,
+          {
+            ...defaultEmphysemaOptions,
+            thresholdHu: num(params, 'laaThresholdHu'),
+            inclusive: params.laaInclusive === true,
+            percentile: num(params, 'percentile'),
+            smoothingSigmaMm: num(params, 'emphysemaSmoothingSigmaMm'),
+            adaptive: params.emphysemaNoiseAdaptive === true,
+            adaptiveNoiseHu: num(params, 'emphysemaAdaptiveNoiseHu'),
+            adaptiveSigmaMm: num(params, 'emphysemaAdaptiveSigmaMm'),
+          },
+          wg,
+        );
         progress.report('emphysema', 1);
         progress.checkCancelled();
 
@@ -172,7 +180,7 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
         );
         progress.report('infection', 1);
 
-        const labels = buildLabelMap(ct, lungs.labels, infection.mask, nodules);
+        const labels = buildLabelMap(ct, lungs.labels, infection.mask, nodules, wg);
         const findings: Finding[] = nodules.map((n, index) => {
           const segmentNumber = labels.noduleSegments.get(index);
           return segmentNumber === undefined ? n.finding : { ...n.finding, segmentNumber };

@@ -23,6 +23,12 @@ export interface EmphysemaOptions {
    */
   adaptive: boolean;
   adaptiveNoiseHu: number;
+  /**
+   * Noise-adaptive, sharp kernels: smooth also when more than this fraction of the
+   * low-attenuation voxels touch dense tissue (> −700 HU, in-plane 8-neighbourhood). Edge-
+   * enhancing kernels undershoot beside vessels and the pleura; emphysema lies in parenchyma.
+   */
+  adaptiveEdgeFraction: number;
   adaptiveSigmaMm: number;
 }
 
@@ -33,6 +39,7 @@ export const defaultEmphysemaOptions: EmphysemaOptions = {
   smoothingSigmaMm: 0,
   adaptive: true,
   adaptiveNoiseHu: 40,
+  adaptiveEdgeFraction: 0.5,
   adaptiveSigmaMm: 1,
 };
 
@@ -51,6 +58,8 @@ export interface EmphysemaResult {
   definition: string;
   /** σ (HU) of the parenchyma peak of the unsmoothed lung histogram, and the smoothing applied (mm). */
   noiseHu: number;
+  /** Fraction of the unsmoothed low-attenuation voxels beside dense tissue (see adaptiveEdgeFraction). */
+  edgeFraction: number;
   smoothingSigmaMm: number;
 }
 
@@ -76,6 +85,17 @@ export function peakNoiseHu(counts: Float64Array): number {
 }
 
 /**
+ * The lung labels on a block grid whose blocks (`factors`) tile the CT grid and whose label is
+ * the label of every CT voxel of the block (the segmenter's `workGrid`): the histograms then skip
+ * non-lung blocks instead of reading every CT voxel's label.
+ */
+export interface LabelGrid {
+  labels: Uint8Array;
+  dims: Dims3;
+  factors: readonly [number, number, number];
+}
+
+/**
  * LAA (% of lung voxels at or below the threshold) and PercN (HU at the Nth percentile of the lung
  * histogram), whole lung, per side and per zone. The airway label is not lung, so trachea and main
  * bronchi never count as low attenuation.
@@ -87,12 +107,22 @@ export function quantifyEmphysema(
   spacing: Spacing3,
   regions: LungRegions,
   options: EmphysemaOptions = defaultEmphysemaOptions,
+  grid?: LabelGrid,
 ): EmphysemaResult {
-  let hist = lungHistograms(hu, labels, dims, regions);
+  const edge = { thresholdHu: options.thresholdHu, denseHu: -700, laa: 0, atEdge: 0 };
+  const g: LabelGrid = grid ?? { labels, dims, factors: [1, 1, 1] };
+  let hist = lungHistograms(hu, dims, regions, g, edge);
   const noiseHu = peakNoiseHu(hist[0]!);
   let sigma = options.smoothingSigmaMm;
-  if (sigma <= 0 && options.adaptive && noiseHu > options.adaptiveNoiseHu) sigma = options.adaptiveSigmaMm;
-  if (sigma > 0) hist = lungHistograms(gaussianSmooth(hu, dims, spacing, sigma), labels, dims, regions);
+  const edgeFraction = edge.laa > 0 ? edge.atEdge / edge.laa : 0;
+  if (
+    sigma <= 0 &&
+    options.adaptive &&
+    (noiseHu > options.adaptiveNoiseHu || edgeFraction > options.adaptiveEdgeFraction)
+  ) {
+    sigma = options.adaptiveSigmaMm;
+  }
+  if (sigma > 0) hist = lungHistograms(gaussianSmooth(hu, dims, spacing, sigma), dims, regions, g);
   const t = options.thresholdHu;
   const bins = HI - LO + 1;
 
@@ -136,6 +166,7 @@ export function quantifyEmphysema(
     measurements,
     definition: `${options.inclusive ? '≤' : '<'} ${t} HU`,
     noiseHu,
+    edgeFraction,
     smoothingSigmaMm: sigma,
   };
 }
@@ -145,29 +176,69 @@ function round2(v: number): number {
 }
 
 /** Lung histograms (1 HU bins over [LO, HI]): 0 whole, 1 right, 2 left, 3..5 right zones, 6..8 left zones. */
-function lungHistograms(values: VoxelArray, labels: Uint8Array, dims: Dims3, regions: LungRegions): Float64Array[] {
+function lungHistograms(
+  values: VoxelArray,
+  dims: Dims3,
+  regions: LungRegions,
+  grid: LabelGrid,
+  edge?: { thresholdHu: number; denseHu: number; laa: number; atEdge: number },
+): Float64Array[] {
   const [nx, ny, nz] = dims;
-  const plane = nx * ny;
   const bins = HI - LO + 1;
   const hist = Array.from({ length: 9 }, () => new Float64Array(bins));
   const integral = !(values instanceof Float32Array);
-  for (let k = 0; k < nz; k++) {
-    const zr = regions.zoneOfK[0][k]!;
-    const zl = regions.zoneOfK[1][k]!;
-    if (zr < 0 && zl < 0) continue;
-    const base = k * plane;
-    for (let q = 0; q < plane; q++) {
-      const l = labels[base + q];
-      if (l !== LungLabel.RightLung && l !== LungLabel.LeftLung) continue;
-      let v = values[base + q]!;
-      if (!integral) v = Math.round(v);
-      v = v < LO ? LO : v > HI ? HI : v;
-      const b = v - LO;
-      const s = l === LungLabel.RightLung ? 0 : 1;
-      const z = s === 0 ? zr : zl;
-      hist[0]![b]!++;
-      hist[1 + s]![b]!++;
-      if (z >= 0) hist[3 + 3 * s + z]![b]!++;
+  const [cx, cy, cz] = grid.dims;
+  const f = grid.factors;
+  let c = 0;
+  // One pass over the label grid; the CT voxels of a lung label voxel are its block.
+  for (let kc = 0; kc < cz; kc++) {
+    const k1 = Math.min(nz, (kc + 1) * f[2]);
+    for (let jc = 0; jc < cy; jc++) {
+      const j1 = Math.min(ny, (jc + 1) * f[1]);
+      for (let ic = 0; ic < cx; ic++, c++) {
+        const l = grid.labels[c];
+        if (l !== LungLabel.RightLung && l !== LungLabel.LeftLung) continue;
+        const s = l === LungLabel.RightLung ? 0 : 1;
+        const i0 = ic * f[0];
+        const i1 = Math.min(nx, i0 + f[0]);
+        const whole = hist[0]!;
+        const side = hist[1 + s]!;
+        for (let k = kc * f[2]; k < k1; k++) {
+          const z = regions.zoneOfK[s][k]!;
+          const zone = z >= 0 ? hist[3 + 3 * s + z]! : undefined;
+          for (let j = jc * f[1]; j < j1; j++) {
+            let p = i0 + nx * (j + ny * k);
+            for (let i = i0; i < i1; i++, p++) {
+              let v = values[p]!;
+              if (!integral) v = Math.round(v);
+              v = v < LO ? LO : v > HI ? HI : v;
+              const b = v - LO;
+              whole[b]!++;
+              side[b]!++;
+              if (zone) zone[b]!++;
+              if (edge && v <= edge.thresholdHu) {
+                // A low-attenuation voxel beside dense tissue (in-plane 8-neighbourhood): the
+                // undershoot a sharp (edge-enhancing) kernel puts next to vessels and the pleura.
+                edge.laa++;
+                if (i > 0 && i < nx - 1 && j > 0 && j < ny - 1) {
+                  const d = edge.denseHu;
+                  if (
+                    values[p - 1]! > d ||
+                    values[p + 1]! > d ||
+                    values[p - nx]! > d ||
+                    values[p + nx]! > d ||
+                    values[p - nx - 1]! > d ||
+                    values[p - nx + 1]! > d ||
+                    values[p + nx - 1]! > d ||
+                    values[p + nx + 1]! > d
+                  )
+                    edge.atEdge++;
+                }
+              }
+            }
+          }
+        }
+      }
     }
   }
   return hist;

@@ -1,5 +1,15 @@
 import type { Measurement } from '@lingshu/ai';
-import { type Dims3, openBox, type VoxelArray } from '@lingshu/imaging';
+import { ctSeverityScore, type LobeCode, lobeSeverityScore } from '@lingshu/clinical';
+import {
+  boundingBox,
+  boxDims,
+  cropMask,
+  type Dims3,
+  expandBox,
+  openBox,
+  pasteMask,
+  type VoxelArray,
+} from '@lingshu/imaging';
 import { LOBES, type LungRegions, lobeIndex } from './lungs/regions.js';
 import { LungLabel, type LungSegmentation } from './lungs/types.js';
 
@@ -10,11 +20,18 @@ export interface InfectionOptions {
   ggoMaxHu: number;
   consolidationMaxHu: number;
   /**
-   * Radius (mm) of the in-plane opening that removes thin high-density structures (vessels,
-   * their partial-volume rims, fissures) from the abnormal region; lesions thicker than twice
-   * this survive.
+   * Radius (mm) of the box opening that removes thin high-density structures (vessels, their
+   * partial-volume rims, fissures) from the abnormal region; lesions thicker than twice this
+   * survive. In-plane by this radius, along k see minOpeningSlices.
    */
   vesselOpeningMm: number;
+  /**
+   * Least half-height (slices) of the opening along k; otherwise round(vesselOpeningMm / slice
+   * spacing). Partial volume where a slice cuts the diaphragm dome, the lung apex or the heart
+   * obliquely puts one-slice-thick shells in the GGO/consolidation band; a lesion spans several
+   * slices.
+   */
+  minOpeningSlices: number;
   /** Histogram bin width of the lesion CT values (HU). */
   histogramBinHu: number;
 }
@@ -24,6 +41,7 @@ export const defaultInfectionOptions: InfectionOptions = {
   ggoMaxHu: -300,
   consolidationMaxHu: 50,
   vesselOpeningMm: 3,
+  minOpeningSlices: 1,
   histogramBinHu: 50,
 };
 
@@ -48,21 +66,19 @@ export interface InfectionResult {
 }
 
 /**
- * Lobe score of the semi-quantitative CT severity score (clinical-reference.md: 0 none, 1 < 5 %,
- * 2 5–25 %, 3 26–49 %, 4 50–75 %, 5 > 75 %).
+ * Lobe score of the semi-quantitative CT severity score (0 none, 1 < 5 %, 2 5–25 %, 3 26–49 %,
+ * 4 50–75 %, 5 > 75 %): `lobeSeverityScore` of `@lingshu/clinical`, kept under this name.
  */
 export function lobeSeverity(percent: number): number {
-  if (percent <= 0) return 0;
-  if (percent < 5) return 1;
-  if (percent <= 25) return 2;
-  if (percent < 50) return 3;
-  if (percent <= 75) return 4;
-  return 5;
+  return lobeSeverityScore(percent);
 }
 
 /**
  * Infection burden: lung voxels in the GGO or consolidation band after removing thin structures
- * (vessels) by an in-plane opening on the coarse working grid, and excluding nodules.
+ * (vessels, one-slice partial-volume shells) by a box opening on the coarse working grid, and
+ * excluding nodules. Only the
+ * parenchyma counts (`workGrid.parenchyma`): the hilar vessels and mediastinal tissue that the
+ * lung closing adds on the medial border are neither lesion nor lung in the percentages.
  */
 export function quantifyInfection(
   hu: VoxelArray,
@@ -74,7 +90,6 @@ export function quantifyInfection(
   options: InfectionOptions = defaultInfectionOptions,
 ): InfectionResult {
   const [nx, ny, nz] = dims;
-  const plane = nx * ny;
   const labels = lungs.labels;
   const lo = options.ggoMinHu;
   const hi = options.consolidationMaxHu;
@@ -85,22 +100,33 @@ export function quantifyInfection(
   const cSpacing = wg?.spacing ?? spacing;
   const cHu = wg?.hu ?? hu;
   const cLab = wg?.labels ?? labels;
+  const par = wg?.parenchyma;
   const band = new Uint8Array(cLab.length);
+  let any = false;
   for (let p = 0; p < band.length; p++) {
     const l = cLab[p];
     if (l !== LungLabel.RightLung && l !== LungLabel.LeftLung) continue;
+    if (par && par[p] === 0) continue;
     const v = cHu[p]!;
-    band[p] = v >= lo && v <= hi ? 1 : 0;
+    if (v >= lo && v <= hi) {
+      band[p] = 1;
+      any = true;
+    }
   }
   const r = (s: number): number => Math.max(0, Math.round(options.vesselOpeningMm / s));
-  const opened = openBox(band, cDims, [r(cSpacing[0]), r(cSpacing[1]), 0]);
+  const rk = Math.max(options.minOpeningSlices, r(cSpacing[2]));
+  const radii = [r(cSpacing[0]), r(cSpacing[1]), cDims[2] > 2 * rk ? rk : 0] as const;
+  // The opening runs on the band's bounding box only (the grid border neither adds nor removes
+  // foreground, so cropping with a margin of the radii changes nothing).
+  const opened = new Uint8Array(band.length);
+  const box0 = any ? boundingBox(band, cDims) : undefined;
+  if (box0) {
+    const box = expandBox(box0, radii, cDims);
+    pasteMask(opened, cDims, box, openBox(cropMask(band, cDims, box), boxDims(box), radii), 1);
+  }
   // Class per coarse voxel (1 GGO, 2 consolidation) from its block mean, so noise in single
   // voxels neither drops lesion voxels out of the band nor splits a patch between classes.
   for (let p = 0; p < opened.length; p++) if (opened[p] !== 0) opened[p] = cHu[p]! < options.ggoMaxHu ? 1 : 2;
-  // Coarse voxel of each CT voxel: column lookup plus per-row/slice offsets (no upsampled copy).
-  const fac = wg?.factors ?? [1, 1, 1];
-  const ci = new Int32Array(nx);
-  for (let i = 0; i < nx; i++) ci[i] = (i / fac[0]) | 0;
 
   const mask = new Uint8Array(labels.length);
   const binHu = options.histogramBinHu;
@@ -111,32 +137,47 @@ export function quantifyInfection(
   const cons = [0, 0];
   const lobeLung = new Float64Array(5);
   const lobeAbn = new Float64Array(5);
-  for (let k = 0; k < nz; k++) {
-    let p = k * plane;
-    const zr = regions.zoneOfK[0][k]!;
-    const zl = regions.zoneOfK[1][k]!;
-    if (zr < 0 && zl < 0) continue;
-    const kOff = ((k / fac[2]) | 0) * cDims[0] * cDims[1];
-    for (let j = 0; j < ny; j++) {
-      const rowOff = kOff + ((j / fac[1]) | 0) * cDims[0];
-      const antR = (j - regions.meanJ[0]) * regions.jPosterior < 0;
-      const antL = (j - regions.meanJ[1]) * regions.jPosterior < 0;
-      for (let i = 0; i < nx; i++, p++) {
-        const l = labels[p];
+  // One pass over the coarse grid; the CT voxels of a coarse lung voxel are its block (the CT
+  // labels are the coarse ones brought back by nearest neighbour), so non-lung blocks cost nothing.
+  const fac = wg?.factors ?? [1, 1, 1];
+  const [cx, cy, cz] = cDims;
+  let q = 0;
+  for (let kc = 0; kc < cz; kc++) {
+    const k0 = kc * fac[2];
+    const k1 = Math.min(nz, k0 + fac[2]);
+    for (let jc = 0; jc < cy; jc++) {
+      const j0 = jc * fac[1];
+      const j1 = Math.min(ny, j0 + fac[1]);
+      for (let ic = 0; ic < cx; ic++, q++) {
+        const l = cLab[q];
         if (l !== LungLabel.RightLung && l !== LungLabel.LeftLung) continue;
+        if (par && par[q] === 0) continue;
         const s = l === LungLabel.RightLung ? 0 : 1;
-        const z = s === 0 ? zr : zl;
-        const lobe = lobeIndex(s, z < 0 ? 1 : z, s === 0 ? antR : antL);
-        lung[s]!++;
-        lobeLung[lobe]!++;
-        const cls = opened[rowOff + ci[i]!]!;
-        if (cls === 0 || (excluded && excluded[p] !== 0)) continue;
-        if (cls === 1) ggo[s]!++;
-        else cons[s]!++;
-        mask[p] = cls;
-        const v = Math.min(hi, Math.max(lo, hu[p]!));
-        lobeAbn[lobe]!++;
-        counts[Math.min(nBins - 1, Math.floor((v - lo) / binHu))]!++;
+        const cls = opened[q]!;
+        const i0 = ic * fac[0];
+        const i1 = Math.min(nx, i0 + fac[0]);
+        for (let k = k0; k < k1; k++) {
+          const z = regions.zoneOfK[s][k]!;
+          if (z < 0 && regions.zoneOfK[1 - s]![k]! < 0) continue;
+          for (let j = j0; j < j1; j++) {
+            const anterior = (j - regions.meanJ[s]) * regions.jPosterior < 0;
+            const lobe = lobeIndex(s, z < 0 ? 1 : z, anterior);
+            const n = i1 - i0;
+            lung[s]! += n;
+            lobeLung[lobe]! += n;
+            if (cls === 0) continue;
+            let p = i0 + nx * (j + ny * k);
+            for (let i = i0; i < i1; i++, p++) {
+              if (excluded && excluded[p] !== 0) continue;
+              if (cls === 1) ggo[s]!++;
+              else cons[s]!++;
+              mask[p] = cls;
+              const v = Math.min(hi, Math.max(lo, hu[p]!));
+              lobeAbn[lobe]!++;
+              counts[Math.min(nBins - 1, Math.floor((v - lo) / binHu))]!++;
+            }
+          }
+        }
       }
     }
   }
@@ -158,11 +199,13 @@ export function quantifyInfection(
     side('left', lung[1]!, ggo[1]!, cons[1]!),
     side('whole', lung[0]! + lung[1]!, ggo[0]! + ggo[1]!, cons[0]! + cons[1]!),
   ];
-  const lobes = LOBES.map((lobe, t) => {
-    const percent = lobeLung[t]! ? (100 * lobeAbn[t]!) / lobeLung[t]! : 0;
-    return { lobe, percent, score: lobeSeverity(percent) };
+  const percents: Partial<Record<LobeCode, number>> = {};
+  LOBES.forEach((lobe, t) => {
+    percents[lobe] = lobeLung[t]! ? (100 * lobeAbn[t]!) / lobeLung[t]! : 0;
   });
-  const severityScore = lobes.reduce((s, l) => s + l.score, 0);
+  const score = ctSeverityScore(percents);
+  const lobes = score.lobes.map((l) => ({ lobe: l.lobe, percent: l.percent, score: l.score }));
+  const severityScore = score.total;
   const r2 = (v: number): number => Math.round(v * 100) / 100;
   const measurements: Measurement[] = [];
   for (const s of sides) {

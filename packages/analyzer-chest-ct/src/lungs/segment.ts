@@ -24,6 +24,7 @@ import { type AirwayOptions, defaultAirwayOptions, segmentAirways } from './airw
 import { segmentBody } from './body.js';
 import { chooseLungs, splitJoined } from './chooseLungs.js';
 import { checkAborted, coarseFactors, coarseSpacing, type GridInfo, gridInfo } from './grid.js';
+import { markMedial, medialAdditions, parenchymaMask } from './parenchyma.js';
 import { lungRegions } from './regions.js';
 import { LungLabel, type LungSegmentation, type LungSegmentationOptions } from './types.js';
 import { zoneLookup } from './zones.js';
@@ -65,7 +66,13 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
 
   // Air inside the body, cut loose from the trachea and main bronchi.
   const air = thresholdMask(hu, Number.NEGATIVE_INFINITY, o.airHu, body);
-  const cut = subtractMask(air, dilateBox(airway.mask, grid.dims, [1, 1, 0]), air);
+  // The airway is small: dilate it on its bounding box, not the whole grid.
+  const cut = air;
+  const airwayBox = boundingBox(airway.mask, grid.dims);
+  if (airwayBox) {
+    const box = expandBox(airwayBox, [1, 1, 0], grid.dims);
+    pasteMask(cut, grid.dims, box, dilateBox(cropMask(airway.mask, grid.dims, box), boxDims(box), [1, 1, 0]), 0);
+  }
   const comps = labelComponents(cut, grid.dims, 6);
   let sumI = 0;
   let nBody = 0;
@@ -90,15 +97,35 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
   // (8× fewer voxels); only blocks holding no lung are taken from it, and a one-block closing on
   // the working grid seals the seam between them and the lung, so the pleural boundary stays
   // where the working grid put it.
+  // Voxels the closing adds on the medial border (hilum, mediastinal fat and vessels, masses
+  // abutting the mediastinum): in the lung mask for nodule detection, not parenchyma for density
+  // measures (see medialAdditions).
+  const medial = new Uint8Array(lab.length);
   for (const side of [LungLabel.RightLung, LungLabel.LeftLung]) {
     const fine0 = boundingBox(lab, grid.dims, side);
     if (!fine0) continue;
-    const sideVc = downsampleMask(
-      cropMask(lab, grid.dims, [0, 0, 0, grid.dims[0] - 1, grid.dims[1] - 1, grid.dims[2] - 1], side),
-      grid.dims,
-      half,
-      'any',
-    ).mask;
+    // The side's box aligned to whole blocks of the coarser grid, downsampled there and placed
+    // on that grid (cheaper than downsampling the whole working grid per side).
+    const aligned: Box3 = [
+      fine0[0] - (fine0[0] % half[0]),
+      fine0[1] - (fine0[1] % half[1]),
+      fine0[2] - (fine0[2] % half[2]),
+      Math.min(grid.dims[0] - 1, fine0[3] - (fine0[3] % half[0]) + half[0] - 1),
+      Math.min(grid.dims[1] - 1, fine0[4] - (fine0[4] % half[1]) + half[1] - 1),
+      Math.min(grid.dims[2] - 1, fine0[5] - (fine0[5] % half[2]) + half[2] - 1),
+    ];
+    const local = downsampleMask(cropMask(lab, grid.dims, aligned, side), boxDims(aligned), half, 'any');
+    const o0: [number, number, number] = [aligned[0] / half[0], aligned[1] / half[1], aligned[2] / half[2]];
+    const sideVc = new Uint8Array(vc.values.length);
+    const vcBox: Box3 = [
+      o0[0],
+      o0[1],
+      o0[2],
+      o0[0] + local.dims[0] - 1,
+      o0[1] + local.dims[1] - 1,
+      o0[2] + local.dims[2] - 1,
+    ];
+    pasteMask(sideVc, vc.dims, vcBox, local.mask, 1);
     const box0 = boundingBox(sideVc, vc.dims);
     if (!box0) continue;
     const m = (s: number): number => Math.ceil(o.closingRadiusMm / s) + 1;
@@ -128,6 +155,9 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
     }
     const sealed = closeBox(sideMask, wDims, [half[0], half[1], half[2] > 1 ? 1 : 0]);
     fillHoles2D(sealed, wDims, sealed);
+    // The right lung's medial side is towards the patient's left (+i when iLeft is +1).
+    const medialStep = (side === LungLabel.RightLung ? 1 : -1) * grid.iLeft;
+    markMedial(medial, lab, grid.dims, wBox, medialAdditions(sideMask, sealed, wDims, medialStep as 1 | -1));
     pasteMask(lab, grid.dims, wBox, sealed, side, (current) => current === LungLabel.Body);
     checkAborted(options.signal);
   }
@@ -192,6 +222,13 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
       return edt[q] ?? 0;
     },
     warnings,
-    workGrid: { factors: f, dims: grid.dims, spacing: grid.spacing, hu, labels: lab },
+    workGrid: {
+      factors: f,
+      dims: grid.dims,
+      spacing: grid.spacing,
+      hu,
+      labels: lab,
+      parenchyma: parenchymaMask(lab, medial),
+    },
   };
 }

@@ -37,6 +37,12 @@ export interface LungSegmentation {
     spacing: readonly [number, number, number];
     hu: Int16Array;
     labels: Uint8Array;
+    /**
+     * 1 where a coarse voxel is lung parenchyma for density measures (emphysema, infection): the
+     * lung labels minus what the closing added on the medial border (hilum, mediastinum, masses
+     * abutting it). Absent: every lung voxel counts.
+     */
+    parenchyma?: Uint8Array;
   };
 }
 

@@ -131,6 +131,25 @@ describe('morphology', () => {
     expect(closeBox(cb, dims, [1, 1, 1])).toEqual(cb);
   });
 
+  it('dilates by a box exactly as a brute-force window maximum (row/plane sweeps)', () => {
+    const sparse = randomMask(dims, 0.06, 11);
+    const radii = [2, 1, 3] as const;
+    const fast = dilateBox(sparse, dims, radii);
+    const [nx, ny, nz] = dims;
+    let mismatches = 0;
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          let v = 0;
+          for (let c = Math.max(0, k - radii[2]); c <= Math.min(nz - 1, k + radii[2]) && !v; c++)
+            for (let b = Math.max(0, j - radii[1]); b <= Math.min(ny - 1, j + radii[1]) && !v; b++)
+              for (let a = Math.max(0, i - radii[0]); a <= Math.min(nx - 1, i + radii[0]); a++)
+                if (sparse[a + nx * (b + ny * c)]) v = 1;
+          if (fast[i + nx * (j + ny * k)] !== v) mismatches++;
+        }
+    expect(mismatches).toBe(0);
+  });
+
   it('dilates a point into a box and an anisotropic ball of the right size', () => {
     const d: Dims3 = [11, 11, 11];
     const p = new Uint8Array(1331);
@@ -192,6 +211,40 @@ describe('smoothing, resampling, histograms', () => {
     const up = upsampleLabels(dm.mask, dm.dims, [2, 2, 1], dims);
     expect(countMask(up)).toBe(4);
     expect(up[6]).toBe(1);
+  });
+
+  it('upsamples labels as nearest neighbour for every block shape (pair stores, row copies)', () => {
+    const r = rng(3);
+    for (const [fine, f] of [
+      [
+        [8, 6, 5],
+        [2, 2, 1],
+      ],
+      [
+        [7, 6, 5],
+        [2, 1, 2],
+      ],
+      [
+        [6, 5, 4],
+        [1, 2, 1],
+      ],
+      [
+        [10, 7, 5],
+        [3, 2, 2],
+      ],
+    ] as Array<[Dims3, [number, number, number]]>) {
+      const cd: Dims3 = [Math.ceil(fine[0] / f[0]), Math.ceil(fine[1] / f[1]), Math.ceil(fine[2] / f[2])];
+      const coarse = Uint8Array.from({ length: cd[0] * cd[1] * cd[2] }, () => Math.floor(r() * 5));
+      const up = upsampleLabels(coarse, cd, f, fine);
+      let bad = 0;
+      for (let k = 0; k < fine[2]; k++)
+        for (let j = 0; j < fine[1]; j++)
+          for (let i = 0; i < fine[0]; i++) {
+            const c = ((i / f[0]) | 0) + cd[0] * (((j / f[1]) | 0) + cd[1] * ((k / f[2]) | 0));
+            if (up[i + fine[0] * (j + fine[1] * k)] !== coarse[c]) bad++;
+          }
+      expect(bad).toBe(0);
+    }
   });
 
   it('computes exact nearest-rank percentiles and histograms', () => {

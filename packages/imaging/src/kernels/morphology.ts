@@ -8,29 +8,53 @@ import type { Dims3, Mask, Spacing3 } from './types.js';
  * erode(m) = NOT dilate(NOT m) holds exactly, as do the opening/closing identities.
  */
 
-/** Dilates every line along one axis by `r` voxels (running "distance since last foreground"). */
+/**
+ * Dilates every line along one axis by `r` voxels (running "distance since last foreground").
+ * Lines along j and k are swept a row or a plane at a time with one counter per lane, so memory
+ * is read in storage order (strided sweeps along k thrash the cache on large volumes).
+ */
 function dilateAxis(src: Mask, dims: Dims3, axis: 0 | 1 | 2, r: number, dst: Mask): void {
   const [nx, ny, nz] = dims;
-  const n = dims[axis];
-  const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-  const lines = (nx * ny * nz) / n;
-  for (let line = 0; line < lines; line++) {
-    let start: number;
-    if (axis === 0) start = line * nx;
-    else if (axis === 1) start = (line % nx) + nx * ny * Math.floor(line / nx);
-    else start = line;
-    // Forward: distance to the previous foreground; backward: to the next one.
-    let last = -1e9;
-    let p = start;
-    for (let t = 0; t < n; t++, p += stride) {
-      if (src[p] !== 0) last = t;
-      dst[p] = t - last <= r ? 1 : 0;
+  if (axis === 0) {
+    for (let line = 0; line < ny * nz; line++) {
+      const start = line * nx;
+      // Forward: distance to the previous foreground; backward: to the next one.
+      let last = -1e9;
+      for (let t = 0, p = start; t < nx; t++, p++) {
+        if (src[p] !== 0) last = t;
+        dst[p] = t - last <= r ? 1 : 0;
+      }
+      last = 1e9;
+      for (let t = nx - 1, p = start + nx - 1; t >= 0; t--, p--) {
+        if (src[p] !== 0) last = t;
+        if (last - t <= r) dst[p] = 1;
+      }
     }
-    last = 1e9;
-    p = start + (n - 1) * stride;
-    for (let t = n - 1; t >= 0; t--, p -= stride) {
-      if (src[p] !== 0) last = t;
-      if (last - t <= r) dst[p] = 1;
+    return;
+  }
+  // Axis 1: lanes are the nx columns of one slice; axis 2: the nx·ny voxels of one plane.
+  const lanes = axis === 1 ? nx : nx * ny;
+  const n = axis === 1 ? ny : nz;
+  const blocks = axis === 1 ? nz : 1;
+  const blockSize = nx * ny;
+  const last = new Int32Array(lanes);
+  for (let b = 0; b < blocks; b++) {
+    const base = b * blockSize;
+    last.fill(-1e9);
+    for (let t = 0; t < n; t++) {
+      const row = base + t * lanes;
+      for (let q = 0; q < lanes; q++) {
+        if (src[row + q] !== 0) last[q] = t;
+        dst[row + q] = t - last[q]! <= r ? 1 : 0;
+      }
+    }
+    last.fill(1e9);
+    for (let t = n - 1; t >= 0; t--) {
+      const row = base + t * lanes;
+      for (let q = 0; q < lanes; q++) {
+        if (src[row + q] !== 0) last[q] = t;
+        if (last[q]! - t <= r) dst[row + q] = 1;
+      }
     }
   }
 }

@@ -85,6 +85,10 @@ export function upsampleLabels(coarse: Uint8Array, coarseDims: Dims3, f: Factors
   const out = new Uint8Array(nx * ny * nz);
   const ci = new Int32Array(nx);
   for (let i = 0; i < nx; i++) ci[i] = (i / f[0]) | 0;
+  // Pairs of equal bytes written as one 16-bit store when blocks are two voxels wide (the most
+  // common factor): half the stores on the largest grids.
+  const pairs = f[0] === 2 && nx % 2 === 0 ? new Uint16Array(out.buffer, out.byteOffset, out.length >> 1) : undefined;
+  const half = nx >> 1;
   for (let k = 0; k < nz; k++) {
     const kc = (k / f[2]) | 0;
     if (k % f[2] !== 0) {
@@ -99,7 +103,14 @@ export function upsampleLabels(coarse: Uint8Array, coarseDims: Dims3, f: Factors
         continue;
       }
       const row = cx * (((j / f[1]) | 0) + cy * kc);
-      for (let i = 0; i < nx; i++) out[p + i] = coarse[row + ci[i]!]!;
+      if (f[0] === 1) {
+        out.set(coarse.subarray(row, row + nx), p);
+      } else if (pairs) {
+        const p2 = p >> 1;
+        for (let c = 0; c < half; c++) pairs[p2 + c] = coarse[row + c]! * 257;
+      } else {
+        for (let i = 0; i < nx; i++) out[p + i] = coarse[row + ci[i]!]!;
+      }
     }
   }
   return out;

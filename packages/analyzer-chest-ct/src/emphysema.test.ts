@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { defaultEmphysemaOptions, quantifyEmphysema } from './emphysema.js';
+import { lungRegions } from './lungs/regions.js';
+import { LungLabel } from './lungs/types.js';
+
+/**
+ * A block of right lung at −860 HU (1 mm voxels) with either vessels ringed by −990 HU voxels
+ * (the undershoot of an edge-enhancing kernel) or −990 HU holes away from any dense tissue.
+ */
+function lungBlock(kind: 'undershoot' | 'holes'): {
+  hu: Int16Array;
+  labels: Uint8Array;
+  dims: [number, number, number];
+} {
+  const dims: [number, number, number] = [40, 40, 12];
+  const [nx, ny, nz] = dims;
+  const hu = new Int16Array(nx * ny * nz).fill(-860);
+  const labels = new Uint8Array(hu.length).fill(LungLabel.RightLung);
+  for (let k = 0; k < nz; k++) {
+    for (let j = 4; j < ny - 4; j += 8) {
+      for (let i = 4; i < nx - 4; i += 8) {
+        const c = i + nx * (j + ny * k);
+        if (kind === 'undershoot') {
+          for (const d of [-1, 1, -nx, nx, -nx - 1, -nx + 1, nx - 1, nx + 1]) hu[c + d] = -990;
+          hu[c] = 40;
+        } else {
+          // A 3×3 hole in parenchyma (no dense neighbour).
+          for (const d of [0, -1, 1, -nx, nx, -nx - 1, -nx + 1, nx - 1, nx + 1]) hu[c + d] = -990;
+        }
+      }
+    }
+  }
+  return { hu, labels, dims };
+}
+
+describe('quantifyEmphysema noise adaptation', () => {
+  it('smooths when low attenuation sits beside dense tissue (sharp-kernel undershoot)', () => {
+    const { hu, labels, dims } = lungBlock('undershoot');
+    const regions = lungRegions(labels, dims, 1, 1);
+    const raw = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions, {
+      ...defaultEmphysemaOptions,
+      adaptive: false,
+    });
+    const adapted = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
+    expect(raw.edgeFraction).toBeGreaterThan(0.9);
+    expect(adapted.smoothingSigmaMm).toBe(defaultEmphysemaOptions.adaptiveSigmaMm);
+    expect(raw.regions[0]!.laaPercent).toBeCloseTo((100 * 16 * 8) / (40 * 40), 5);
+    // The ring averages with the vessel and the parenchyma: no longer below −950 HU.
+    expect(adapted.regions[0]!.laaPercent).toBeLessThan(1);
+  });
+
+  it('leaves emphysema-like holes in parenchyma unsmoothed', () => {
+    const { hu, labels, dims } = lungBlock('holes');
+    const regions = lungRegions(labels, dims, 1, 1);
+    const r = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
+    expect(r.edgeFraction).toBe(0);
+    expect(r.smoothingSigmaMm).toBe(0);
+    expect(r.regions[0]!.laaPercent).toBeCloseTo((100 * 16 * 9) / (40 * 40), 5);
+  });
+
+  it('gives the same figures from the coarse label grid as from the CT labels', () => {
+    const { hu, labels, dims } = lungBlock('holes');
+    // Left lung on the right half: blocks of 2×2×1 carry one label each.
+    for (let p = 0; p < labels.length; p++) if (p % dims[0] >= 20) labels[p] = LungLabel.LeftLung;
+    const coarseDims: [number, number, number] = [20, 20, 12];
+    const coarse = new Uint8Array(20 * 20 * 12);
+    for (let k = 0; k < 12; k++)
+      for (let j = 0; j < 20; j++)
+        for (let i = 0; i < 20; i++) coarse[i + 20 * (j + 20 * k)] = labels[2 * i + 40 * (2 * j + 40 * k)]!;
+    const regions = lungRegions(labels, dims, 1, 1);
+    const fine = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions);
+    const viaGrid = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions, {
+      labels: coarse,
+      dims: coarseDims,
+      factors: [2, 2, 1],
+    });
+    expect(viaGrid.regions).toEqual(fine.regions);
+  });
+});
