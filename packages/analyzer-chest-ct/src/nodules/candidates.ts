@@ -1,5 +1,5 @@
 import { distanceTransform, gaussianSmooth, type Volume } from '@lingshu/imaging';
-import { LungLabel } from '../lungs/types.js';
+import { LungLabel, type LungSegmentation } from '../lungs/types.js';
 import { blobnessAt } from './hessian.js';
 import type { NoduleParams } from './params.js';
 
@@ -21,6 +21,8 @@ export interface CandidateSearch {
   noiseHu: number;
   /** Seeds before the blob test (for audit). */
   localMaxima: number;
+  /** Local maxima that failed the blob test (for audit and tuning). */
+  notBlobs: Seed[];
   /** Milliseconds of the steps (grid, smoothing, threshold + distance, seeds). */
   timing: number[];
 }
@@ -70,15 +72,74 @@ function smoothedNoise(values: Float32Array, lung: Uint8Array, dims: readonly [n
   return 1;
 }
 
+interface BlockGrid {
+  /** Block size in CT voxels per axis. */
+  f: [number, number, number];
+  /** CT voxel index of the grid's first block corner. */
+  origin: [number, number, number];
+  dims: [number, number, number];
+  /** Majority-lung blocks. */
+  lung: Uint8Array;
+  /** Block mean HU (of lung voxels where known; NaN where none). */
+  mean: Float32Array;
+}
+
 /**
- * Candidate search on a ≈1.2 mm grid over the lungs' bounding box: block means of the CT with
- * non-lung voxels set to the parenchyma level (so chest wall and mediastinum do not bleed into
- * the lung), Gaussian smoothing, a low threshold that keeps ground-glass, the distance map of
- * that mask, its local maxima as seeds (radius = distance), and a Hessian blob test at each
- * seed's scale that drops vessels (tubes) and fissures/pleura (plates).
+ * The lung segmenter's coarse grid is reused when its blocks are about the candidate grid's size
+ * (no second pass over the full-resolution CT, the costliest part of the search on 512² scans).
  */
-export function findCandidates(ct: Volume, labels: Uint8Array, params: NoduleParams): CandidateSearch {
-  const t0 = performance.now();
+function usableWorkGrid(ct: Volume, params: NoduleParams, wg: LungSegmentation['workGrid']): boolean {
+  if (!wg) return false;
+  for (let a = 0; a < 3; a++) {
+    const limit = Math.max(ct.spacing[a] ?? 1, 1.25 * params.gridMm);
+    if ((wg.spacing[a] ?? 0) > limit + 1e-6) return false;
+  }
+  return wg.hu.length === wg.dims[0] * wg.dims[1] * wg.dims[2];
+}
+
+/** Block grid over the lungs' bounding box, cut from the segmenter's coarse grid. */
+function blockGridFromWorkGrid(wg: NonNullable<LungSegmentation['workGrid']>): BlockGrid | undefined {
+  const [cx, cy, cz] = wg.dims;
+  let i0 = cx;
+  let j0 = cy;
+  let k0 = cz;
+  let i1 = -1;
+  let j1 = -1;
+  let k1 = -1;
+  for (let k = 0, p = 0; k < cz; k++) {
+    for (let j = 0; j < cy; j++) {
+      for (let i = 0; i < cx; i++, p++) {
+        if (!isLung(wg.labels[p])) continue;
+        if (i < i0) i0 = i;
+        if (i > i1) i1 = i;
+        if (j < j0) j0 = j;
+        if (j > j1) j1 = j;
+        if (k < k0) k0 = k;
+        if (k > k1) k1 = k;
+      }
+    }
+  }
+  if (i1 < 0) return undefined;
+  const dims: [number, number, number] = [i1 - i0 + 1, j1 - j0 + 1, k1 - k0 + 1];
+  const n = dims[0] * dims[1] * dims[2];
+  const lung = new Uint8Array(n);
+  const mean = new Float32Array(n);
+  for (let k = 0, g = 0; k < dims[2]; k++) {
+    for (let j = 0; j < dims[1]; j++) {
+      const row = i0 + cx * (j + j0 + cy * (k + k0));
+      for (let i = 0; i < dims[0]; i++, g++) {
+        const inLung = isLung(wg.labels[row + i]);
+        lung[g] = inLung ? 1 : 0;
+        mean[g] = inLung ? (wg.hu[row + i] ?? 0) : Number.NaN;
+      }
+    }
+  }
+  const f: [number, number, number] = [wg.factors[0], wg.factors[1], wg.factors[2]];
+  return { f, origin: [i0 * f[0], j0 * f[1], k0 * f[2]], dims, lung, mean };
+}
+
+/** Block means of lung voxels over the lungs' bounding box at ≈ `gridMm`, from the full-resolution CT. */
+function blockGrid(ct: Volume, labels: Uint8Array, params: NoduleParams): BlockGrid | undefined {
   const [nx, ny, nz] = ct.dimensions;
   const [sx, sy, sz] = ct.spacing;
   let i0 = nx;
@@ -100,8 +161,7 @@ export function findCandidates(ct: Volume, labels: Uint8Array, params: NodulePar
       }
     }
   }
-  const timing: number[] = [];
-  if (i1 < 0) return { seeds: [], parenchymaHu: -850, noiseHu: 0, localMaxima: 0, timing };
+  if (i1 < 0) return undefined;
   const f = [sx, sy, sz].map((s) => Math.max(1, Math.round(params.gridMm / s))) as [number, number, number];
   const gx = Math.ceil((i1 - i0 + 1) / f[0]);
   const gy = Math.ceil((j1 - j0 + 1) / f[1]);
@@ -135,6 +195,34 @@ export function findCandidates(ct: Volume, labels: Uint8Array, params: NodulePar
     lung[g] = 2 * lc > (count[g] ?? 0) ? 1 : 0;
     mean[g] = lc > 0 ? (sum[g] ?? 0) / lc : Number.NaN;
   }
+  return { f, origin: [i0, j0, k0], dims: [gx, gy, gz], lung, mean };
+}
+
+/**
+ * Candidate search on a ≈1.2 mm grid over the lungs' bounding box: block means of the CT with
+ * non-lung voxels set to the parenchyma level (so chest wall and mediastinum do not bleed into
+ * the lung), Gaussian smoothing, a low threshold that keeps ground-glass, the distance map of
+ * that mask, its local maxima as seeds (radius = distance), and a Hessian blob test at each
+ * seed's scale that drops vessels (tubes) and fissures/pleura (plates).
+ */
+export function findCandidates(
+  ct: Volume,
+  labels: Uint8Array,
+  params: NoduleParams,
+  workGrid?: LungSegmentation['workGrid'],
+): CandidateSearch {
+  const t0 = performance.now();
+  const [nx, ny, nz] = ct.dimensions;
+  const [sx, sy, sz] = ct.spacing;
+  const timing: number[] = [];
+  const grid = usableWorkGrid(ct, params, workGrid)
+    ? blockGridFromWorkGrid(workGrid as NonNullable<LungSegmentation['workGrid']>)
+    : blockGrid(ct, labels, params);
+  if (!grid) return { seeds: [], parenchymaHu: -850, noiseHu: 0, localMaxima: 0, notBlobs: [], timing };
+  const { f, origin, lung, mean } = grid;
+  const [i0, j0, k0] = origin;
+  const [gx, gy, gz] = grid.dims;
+  const gn = gx * gy * gz;
   const gdims = [gx, gy, gz] as const;
   const gsp = [sx * f[0], sy * f[1], sz * f[2]] as const;
   // Background level from the unsmoothed block means, then non-lung blocks take it.
@@ -157,6 +245,7 @@ export function findCandidates(ct: Volume, labels: Uint8Array, params: NodulePar
   timing.push(t1 - t0, t2 - t1, t3 - t2);
 
   const seeds: Seed[] = [];
+  const notBlobs: Seed[] = [];
   let localMaxima = 0;
   for (let k = 0; k < gz; k++) {
     for (let j = 0; j < gy; j++) {
@@ -189,18 +278,22 @@ export function findCandidates(ct: Volume, labels: Uint8Array, params: NodulePar
         // A sphere of radius r has its strongest normalised LoG response at σ = r/√3.
         const sigma = Math.max(gsp[0], d / Math.sqrt(3));
         const blobness = blobnessAt(smooth, gdims, gsp, i, j, k, sigma);
-        if (blobness < (d >= params.largeSeedRadiusMm ? params.minBlobnessLarge : params.minBlobness)) continue;
-        seeds.push({
+        const seed: Seed = {
           i: Math.min(nx - 1, i0 + i * f[0] + ((f[0] - 1) >> 1)),
           j: Math.min(ny - 1, j0 + j * f[1] + ((f[1] - 1) >> 1)),
           k: Math.min(nz - 1, k0 + k * f[2] + ((f[2] - 1) >> 1)),
           radiusMm: d,
           blobness,
-        });
+        };
+        if (blobness < (d >= params.largeSeedRadiusMm ? params.minBlobnessLarge : params.minBlobness)) {
+          if (d >= 2 * params.minSeedRadiusMm) notBlobs.push(seed);
+          continue;
+        }
+        seeds.push(seed);
       }
     }
   }
   timing.push(performance.now() - t3);
   seeds.sort((a, b) => b.radiusMm - a.radiusMm || b.blobness - a.blobness);
-  return { seeds, parenchymaHu, noiseHu, localMaxima, timing };
+  return { seeds, parenchymaHu, noiseHu, localMaxima, notBlobs, timing };
 }

@@ -129,3 +129,34 @@ describe('detectNodules on a synthetic chest', () => {
     expect(vox?.length).toBeGreaterThan(100);
   });
 });
+
+describe('detectNodules false-positive rules', () => {
+  /** Capped cylinder along z (signed distance, mm). */
+  const segmentZ =
+    (cx: number, cy: number, cz: number, r: number, halfLength: number) =>
+    (x: number, y: number, z: number): number =>
+      Math.max(Math.hypot(x - cx, y - cy) - r, Math.abs(z - cz) - halfLength);
+
+  it('does not report a bronchus segment (wall ring around air) nor a blob cut by the last slice', () => {
+    const c = syntheticChest([110, 110, 40], [0.7, 0.7, 1], 5);
+    // Bronchus: 7 mm across, 1.2 mm wall, 10 mm long, in the middle of the lung.
+    paint(c, segmentZ(40, 40, 20, 3.5, 5), -300, { center: [40, 40, 20], radiusMm: 7 });
+    paint(c, segmentZ(40, 40, 20, 2.3, 5.5), -1000, { center: [40, 40, 20], radiusMm: 7 });
+    // A solid blob centred on the last slice (z = 39 mm): its extent is unknown.
+    paint(c, sphere([60, 60, 39], 4), 30, { center: [60, 60, 39], radiusMm: 5 });
+    // A control nodule the rules must keep.
+    paint(c, sphere([25, 65, 15], 4), 30, { center: [25, 65, 15], radiusMm: 5 });
+    const { ct, lungs } = finishChest(c, 20, 3);
+    const { nodules, stats } = detectNodulesWithStats(ct, lungs, { parameters: {}, trace: true });
+    const near = (p: V3): NoduleFinding[] =>
+      nodules.filter((n) => {
+        const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
+        return Math.hypot(w[0] - p[0], w[1] - p[1], w[2] - p[2]) <= 5;
+      });
+    expect(near([25, 65, 15])).toHaveLength(1);
+    expect(near([40, 40, 20])).toHaveLength(0);
+    expect(near([60, 60, 39])).toHaveLength(0);
+    expect(stats.rejected['scan-end'] ?? 0).toBeGreaterThanOrEqual(1);
+    expect(stats.trace?.length).toBeGreaterThan(0);
+  });
+});

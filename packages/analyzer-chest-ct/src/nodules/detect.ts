@@ -15,10 +15,17 @@ export interface NoduleRunStats {
   rejected: Record<string, number>;
   parenchymaHu: number;
   noiseHu: number;
+  /** With `options.trace`: every seed with its outcome (`accepted` or the rejection reason), for tuning. */
+  trace?: Array<{ voxel: [number, number, number]; radiusMm: number; outcome: string }>;
 }
 
 function abortIf(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+}
+
+/** Whether a voxel box reaches the first or last slice of a volume with `nz` slices. */
+function touchesScanEnd(box: readonly number[], nz: number): boolean {
+  return (box[2] ?? 0) <= 0 || (box[5] ?? 0) >= nz - 1;
 }
 
 /**
@@ -33,14 +40,24 @@ export function detectNodulesWithStats(
   options: NoduleDetectionOptions,
 ): { nodules: NoduleFinding[]; stats: NoduleRunStats } {
   const params = noduleParams(options.parameters);
-  const [nx, ny] = ct.dimensions;
+  const [nx, ny, nz] = ct.dimensions;
   abortIf(options.signal);
-  const search = findCandidates(ct, lungs.labels, params);
+  const search = findCandidates(ct, lungs.labels, params, lungs.workGrid);
   options.onProgress?.(0.3);
   const rejected: Record<string, number> = {};
+  const trace: NonNullable<NoduleRunStats['trace']> = [];
+  let current: (typeof trace)[number] | undefined;
   const reject = (why: string): void => {
     rejected[why] = (rejected[why] ?? 0) + 1;
+    if (current) current.outcome = why;
   };
+  if (options.trace)
+    for (const w of search.notBlobs)
+      trace.push({
+        voxel: [w.i, w.j, w.k],
+        radiusMm: Math.round(w.radiusMm * 10) / 10,
+        outcome: `not-blob ${w.blobness.toFixed(2)}`,
+      });
   const taken = new Uint8Array(lungs.labels.length);
   const accepted: Measured[] = [];
   let segmented = 0;
@@ -48,6 +65,9 @@ export function detectNodulesWithStats(
   for (let s = 0; s < n; s++) {
     const seed = search.seeds[s];
     if (!seed) continue;
+    if (options.trace)
+      current = { voxel: [seed.i, seed.j, seed.k], radiusMm: Math.round(seed.radiusMm * 10) / 10, outcome: 'accepted' };
+    if (current) trace.push(current);
     if (s % 16 === 0) {
       abortIf(options.signal);
       options.onProgress?.(0.3 + (0.65 * s) / Math.max(1, n));
@@ -85,6 +105,38 @@ export function detectNodulesWithStats(
       reject('vessel-fragment');
       continue;
     }
+    if (
+      m.details.type === 'ground-glass' &&
+      m.details.meanDiameterMm < params.ggnMinDiameterMm &&
+      (m.details.meanDiameterMm < 0.9 * params.ggnMinDiameterMm ||
+        m.details.meanHu - search.parenchymaHu < params.ggnSmallMinContrastHu)
+    ) {
+      reject('small-ggn');
+      continue;
+    }
+    if (
+      m.details.type !== 'calcified' &&
+      m.details.meanDiameterMm <= params.airwayMaxDiameterMm &&
+      m.details.shape.lumen >= params.lumenMinFraction
+    ) {
+      reject('bronchus');
+      continue;
+    }
+    if (touchesScanEnd(m.details.boxVoxel, nz)) {
+      // Cut by the first or last slice: its extent is unknown (and at the apex the lung mask's
+      // closing pulls in soft tissue of the thoracic inlet).
+      reject('scan-end');
+      continue;
+    }
+    if (
+      m.details.type === 'solid' &&
+      m.details.meanDiameterMm >= params.fatMinDiameterMm &&
+      m.details.meanHu < params.fatMaxMeanHu &&
+      m.details.shape.pleuralContact > 0.02
+    ) {
+      reject('extrapulmonary-fat');
+      continue;
+    }
     if (m.details.shape.pleuralContact > params.maxPleuralContact) {
       reject('pleural-contact');
       continue;
@@ -119,6 +171,7 @@ export function detectNodulesWithStats(
       rejected,
       parenchymaHu: Math.round(search.parenchymaHu),
       noiseHu: Math.round(search.noiseHu * 10) / 10,
+      ...(options.trace ? { trace } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { roundTenth } from '@lingshu/clinical';
-import { type Vec3, type Volume, voxelToWorld } from '@lingshu/imaging';
+import { dilateBox, fillHoles2D, type Vec3, type Volume, voxelToWorld } from '@lingshu/imaging';
 import type { LungSegmentation } from '../lungs/types.js';
 import { type Axes2D, axes2D } from './axes.js';
 import { symmetricEigenvalues3 as eig3 } from './hessian.js';
@@ -152,6 +152,53 @@ function pleuralContact(mask: Uint8Array, lung: Uint8Array, dims: readonly [numb
   return surface > 0 ? touching / surface : 0;
 }
 
+/** Whether any non-lung voxel of the crop lies within `mm` of a voxel of `mask` (crop faces do not count). */
+function nearNonLung(
+  mask: Uint8Array,
+  lung: Uint8Array,
+  dims: readonly [number, number, number],
+  sp: readonly [number, number, number],
+  mm: number,
+): boolean {
+  const [cx, cy, cz] = dims;
+  const r = [0, 1, 2].map((a) => Math.floor(mm / (sp[a] ?? 1))) as [number, number, number];
+  const offsets: number[][] = [];
+  for (let dk = -r[2]; dk <= r[2]; dk++)
+    for (let dj = -r[1]; dj <= r[1]; dj++)
+      for (let di = -r[0]; di <= r[0]; di++)
+        if ((di * sp[0]) ** 2 + (dj * sp[1]) ** 2 + (dk * sp[2]) ** 2 <= mm * mm) offsets.push([di, dj, dk]);
+  for (let q = 0; q < mask.length; q++) {
+    if (!mask[q]) continue;
+    const i = q % cx;
+    const j = Math.floor(q / cx) % cy;
+    const k = Math.floor(q / (cx * cy));
+    for (const [di = 0, dj = 0, dk = 0] of offsets) {
+      const ii = i + di;
+      const jj = j + dj;
+      const kk = k + dk;
+      if (ii < 0 || jj < 0 || kk < 0 || ii >= cx || jj >= cy || kk >= cz) continue;
+      if (!lung[ii + cx * (jj + cy * kk)]) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Voxels of air enclosed by the object in an axial slice (a bronchus cut across: a ring of wall
+ * around a lumen darker than the parenchyma by more than `-maxContrastHu`).
+ */
+function enclosedLumen(seg: Segmented, maxContrastHu: number): number {
+  const { dims, smooth } = seg.crop;
+  const near = dilateBox(seg.core, dims, [2, 2, 1]);
+  const local = new Uint8Array(near.length);
+  for (let q = 0; q < local.length; q++) local[q] = near[q] && seg.region[q] ? 1 : 0;
+  const filled = fillHoles2D(local, dims);
+  let n = 0;
+  const limit = seg.parenchymaHu + maxContrastHu;
+  for (let q = 0; q < local.length; q++) if (filled[q] && !local[q] && (smooth[q] ?? 0) < limit) n++;
+  return n;
+}
+
 function meanAxes(a: Axes2D | undefined): number {
   return a ? (a.longMm + a.shortMm) / 2 : 0;
 }
@@ -252,24 +299,26 @@ export function measureNodule(
   const ck = Math.round(centerVoxel[2]);
   const where = lungs.zoneOf(ci, cj, ck);
   const contact = pleuralContact(seg.core, crop.lung, dims);
-  // Juxtapleural: the nodule touches the lung boundary (pleura) — its outline's nearest point.
-  let minPleura = Number.POSITIVE_INFINITY;
-  for (const p of [
-    [box[0], cj, ck],
-    [box[3], cj, ck],
-    [ci, box[1], ck],
-    [ci, box[4], ck],
-    [ci, cj, box[2]],
-    [ci, cj, box[5]],
-  ] as const) {
-    minPleura = Math.min(minPleura, lungs.pleuralDistanceMm(p[0], p[1], p[2]));
-  }
-  const juxtapleural = contact > 0.02 || minPleura <= params.juxtapleuralMm;
+  // Juxtapleural: the nodule lies within `juxtapleuralMm` of the lung boundary (pleura), looked up
+  // in the crop (it extends ≥ 5 mm beyond the object) instead of a whole-lung distance map.
+  const juxtapleural = contact > 0.02 || nearNonLung(outline, crop.lung, dims, spacing, params.juxtapleuralMm);
   const elong = elongation(seg.core, dims, spacing);
-  const contrastScore = Math.min(1, span / 300);
+  // A bronchus cut across is a ring of wall around an air lumen darker than the parenchyma; a
+  // nodule is densest in its middle.
+  const lumen = enclosedLumen(seg, params.lumenMaxContrastHu) / Math.max(1, count);
+  // Logistic score of the shape facts that separate nodules from vessel crossings and bronchi
+  // (weights fitted on tuning phantoms, seeds 1–24, cross-validated by halves; see params.ts).
+  const score =
+    params.confidenceBias +
+    params.confidenceBlobness * blobness -
+    params.confidenceElongation * Math.max(0, elong - 1.3) -
+    (params.confidenceAttachments * Math.min(5, seg.attachments)) / 5 +
+    (type === 'calcified' ? params.confidenceCalcified : 0);
+  // The score was fitted on lesions up to ~15 mm; larger ones passed the segmentation's vessel
+  // tests (crop, neck, elongation) already, and a mass is seldom blob-like or free of vessels.
   const confidence = Math.max(
-    0,
-    Math.min(1, 0.35 + 0.35 * Math.min(1, blobness / 0.5) + 0.3 * contrastScore - 0.3 * Math.max(0, elong - 1.8)),
+    1 / (1 + Math.exp(-score)),
+    meanDiameterMm >= params.largeLesionMm ? params.largeLesionConfidence : 0,
   );
   const sop = ct.metadata.sopInstanceUIDs[sliceIndex];
   const details: NoduleDetails = {
@@ -298,6 +347,8 @@ export function measureNodule(
       blobness: Math.round(blobness * 100) / 100,
       pleuralContact: Math.round(contact * 100) / 100,
       heterogeneity: Math.round(heterogeneity * 100) / 100,
+      attachments: seg.attachments,
+      lumen: Math.round(lumen * 1000) / 1000,
     },
   };
   return { details, voxels: Uint32Array.from(list) };

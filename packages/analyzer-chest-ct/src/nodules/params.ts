@@ -32,6 +32,30 @@ export interface NoduleParams {
   ggnMaxMeanHu: number;
   /** Findings smaller than this equivalent diameter are dropped (mm). */
   minDiameterMm: number;
+  /**
+   * Pure ground-glass findings below this mean diameter are dropped (mm): at that size a faint
+   * blob is indistinguishable from noise or a vessel cross-section, and Fleischner 2017 recommends
+   * no routine follow-up for pure GGNs < 6 mm anyway.
+   */
+  ggnMinDiameterMm: number;
+  /** …unless it is ≥ 90 % of that size and its mean HU at least this far above the parenchyma (a partial-volumed small solid nodule). */
+  ggnSmallMinContrastHu: number;
+  /**
+   * Large "solid" objects (mean diameter ≥ `fatMinDiameterMm`) touching non-lung whose mean HU is
+   * below this are mediastinal/apical fat and soft tissue pulled into the lung mask by its
+   * closing, not nodules (a solid tumour of that size is ≥ −50 HU away from its rim).
+   */
+  fatMaxMeanHu: number;
+  fatMinDiameterMm: number;
+  /** Air lumen: enclosed voxels at least this far below the parenchyma (negative HU contrast). */
+  lumenMaxContrastHu: number;
+  /**
+   * An object enclosing air (in axial slices) amounting to at least this fraction of its outline
+   * voxels is a bronchus cut across (wall ring around its lumen), unless it is larger than
+   * `airwayMaxDiameterMm` (cavitating nodules are larger and thick-walled) or calcified.
+   */
+  lumenMinFraction: number;
+  airwayMaxDiameterMm: number;
   /** Ratio of the largest to the middle principal extent above which an object is a vessel. */
   maxElongation: number;
   /** Fraction of the object's surface touching non-lung above which it is chest wall, not nodule. */
@@ -49,6 +73,19 @@ export interface NoduleParams {
   juxtapleuralMm: number;
   /** Lesions with a mean diameter above this are masses (mm). */
   massMm: number;
+  /**
+   * Confidence = logistic(bias + blobness·w − max(0, elongation − 1.3)·w − min(5, attachments)/5·w
+   * + calcified·w): blob-like, round, free-standing objects (and calcified ones) are nodules;
+   * vessel crossings and bronchi are less blob-like, longer and have more branches cut off.
+   */
+  confidenceBias: number;
+  confidenceBlobness: number;
+  confidenceElongation: number;
+  confidenceAttachments: number;
+  confidenceCalcified: number;
+  /** Lesions at least this large (mean diameter, mm) get at least `largeLesionConfidence`. */
+  largeLesionMm: number;
+  largeLesionConfidence: number;
   /** Findings below this confidence are dropped. */
   minConfidence: number;
   /** At most this many findings per scan (highest confidence first). */
@@ -62,7 +99,7 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   noiseFactor: 4,
   minSeedRadiusMm: 1.4,
   hessianClipHu: 250,
-  minBlobness: 0.4,
+  minBlobness: 0.3,
   maxNeckRatio: 0.8,
   largeSeedRadiusMm: 7,
   minBlobnessLarge: 0.2,
@@ -70,6 +107,13 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   maxGgnPeakHu: -200,
   ggnMaxMeanHu: -560,
   minDiameterMm: 3,
+  ggnMinDiameterMm: 5,
+  ggnSmallMinContrastHu: 200,
+  fatMaxMeanHu: -80,
+  fatMinDiameterMm: 15,
+  lumenMaxContrastHu: -40,
+  lumenMinFraction: 0.085,
+  airwayMaxDiameterMm: 12,
   maxElongation: 2.6,
   maxPleuralContact: 0.45,
   solidHu: -300,
@@ -79,7 +123,14 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   solidMeanHu: -300,
   juxtapleuralMm: 2,
   massMm: 30,
-  minConfidence: 0.3,
+  confidenceBias: -1.4,
+  confidenceBlobness: 3,
+  confidenceElongation: 1.6,
+  confidenceAttachments: 1,
+  confidenceCalcified: 1,
+  largeLesionMm: 15,
+  largeLesionConfidence: 0.6,
+  minConfidence: 0.35,
   maxFindings: 30,
 });
 

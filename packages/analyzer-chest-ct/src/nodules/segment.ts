@@ -37,6 +37,9 @@ export interface Segmented {
   volumeMm3: number;
   /** Opening radius that separated it (mm). */
   openingMm: number;
+  /** Separate structures (vessels) cut off right next to the object, and the thickest one's radius (mm). */
+  attachments: number;
+  neckMm: number;
 }
 
 export type SegmentOutcome = { ok: true; value: Segmented } | { ok: false; reason: string };
@@ -233,11 +236,19 @@ export function segmentCandidate(
     }
   }
   let neckMm = 0;
+  let attachments = 0;
   if (anyRemoved) {
     const ring = dilateBall(core, dims, spacing, coreR + Math.max(spacing[0], spacing[1], spacing[2]));
     const removedDist = distanceTransform(removed, dims, spacing);
-    for (let q = 0; q < core.length; q++)
+    const nearRing = dilateBox(core, dims, [2, 2, 1]);
+    const touching = new Uint8Array(core.length);
+    for (let q = 0; q < core.length; q++) {
       if (ring[q] && removed[q] && (removedDist[q] ?? 0) > neckMm) neckMm = removedDist[q] ?? 0;
+      if (removed[q] && nearRing[q]) touching[q] = 1;
+    }
+    // Each separate stump right beside the object is one attached structure (vessel branch).
+    const comps = labelComponents(touching, dims, 26);
+    for (let c = 1; c < comps.sizes.length; c++) if ((comps.sizes[c] ?? 0) >= 3) attachments++;
   }
   if (neckMm > params.maxNeckRatio * coreR) return { ok: false, reason: 'thick-attachment' };
   const huValues: number[] = [];
@@ -256,7 +267,10 @@ export function segmentCandidate(
     weight += Math.max(0, Math.min(1, ((smooth[q] ?? 0) - parenchymaHu) / span));
   }
   const volumeMm3 = weight * spacing[0] * spacing[1] * spacing[2];
-  return { ok: true, value: { crop, core, region: r0, support, noduleHu, parenchymaHu, volumeMm3, openingMm } };
+  return {
+    ok: true,
+    value: { crop, core, region: r0, support, noduleHu, parenchymaHu, volumeMm3, openingMm, attachments, neckMm },
+  };
 }
 
 /** Calls `fn` for every crop voxel within `radiusMm` of voxel `p`. */

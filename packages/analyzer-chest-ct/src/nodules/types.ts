@@ -15,6 +15,8 @@ export interface NoduleDetectionOptions {
   parameters: Record<string, number | string | boolean>;
   /** Age, sex, family history… for Brock; absent facts are reported as assumed. */
   clinical?: ClinicalContext;
+  /** Record every seed's outcome in the run statistics (tuning only). */
+  trace?: boolean;
   /** Reports progress of the nodule step only (0..1). */
   onProgress?: (fraction: number) => void;
 }
@@ -55,7 +57,16 @@ export interface NoduleDetails {
   sliceIndex: number;
   referencedSopInstanceUID?: string;
   /** Shape facts used for false-positive rejection (for audit and tuning). */
-  shape: { elongation: number; blobness: number; pleuralContact: number; heterogeneity: number };
+  shape: {
+    elongation: number;
+    blobness: number;
+    pleuralContact: number;
+    heterogeneity: number;
+    /** Structures (vessels) cut off right beside the object by the segmentation's opening. */
+    attachments: number;
+    /** Air enclosed by the object in axial slices, relative to its outline voxels (bronchus lumen). */
+    lumen: number;
+  };
 }
 
 export interface NoduleFinding {
