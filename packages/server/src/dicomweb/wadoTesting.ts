@@ -21,6 +21,7 @@ import { buildApp } from '../app.js';
 import { DEFAULT_SERVER_CONFIG } from '../config.js';
 import type { ServerContext, ServerEventMap } from '../context.js';
 import { MultipartParser, parseMediaType } from '../multipart/index.js';
+import { tinyChestSpec } from '../testing/phantomSpec.js';
 
 export interface WadoFixture {
   app: FastifyInstance;
@@ -161,25 +162,12 @@ export function readMultipart(contentType: string | undefined, body: Uint8Array)
 
 /** A few 32×32 phantom chest slices in the given transfer syntax (fast: tests only). */
 export function smallPhantomSpec(seed: number, transferSyntaxUID: string): StudySpec {
-  return {
+  return tinyChestSpec({
     name: 'wado-chest',
     seed,
-    patient: { name: 'Zhao^Liu=赵^六', id: 'T0002', birthDate: '19600101', sex: 'F', anatomySeed: seed },
-    studyDate: '20240101',
-    institutionName: '灵枢测试医院',
-    truthGridMm: 6,
-    phantom: { kind: 'chest', nodules: [] },
-    series: {
-      matrix: 32,
-      fieldOfViewMm: 360,
-      sliceThicknessMm: 10,
-      zRangeMm: [20, 40],
-      kernel: 'standard',
-      dose: 'standard',
-      vendor: 'siemens',
-      transferSyntaxUID,
-    },
-  };
+    transferSyntaxUID,
+    patient: { name: 'Zhao^Liu=赵^六', id: 'T0002', sex: 'F' },
+  });
 }
 
 /** Generates a phantom series in memory. */

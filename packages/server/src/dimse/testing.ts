@@ -11,6 +11,7 @@ import { generateSeries, type StudySpec } from '@lingshu/phantom';
 import { pino } from 'pino';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../config.js';
 import type { ServerContext, ServerEventMap } from '../context.js';
+import { tinyChestSpec } from '../testing/phantomSpec.js';
 import { type DimseListener, type DimseOptions, startDimse } from './scp.js';
 
 export const hasDcmtk = spawnSync('echoscu', ['--version']).error === undefined;
@@ -52,26 +53,13 @@ export async function openDimseFixture(
 
 /** A small phantom CT series (32², a few slices) in the given transfer syntax. */
 export function dimseSpec(seed: number, transferSyntaxUID: string, name = 'Zhang^San=张^三'): StudySpec {
-  return {
+  return tinyChestSpec({
     name: 'dimse-chest',
     seed,
-    patient: { name, id: `D${seed}`, birthDate: '19600101', sex: 'M', anatomySeed: seed },
-    studyDate: '20240101',
-    institutionName: '灵枢测试医院',
-    truthGridMm: 6,
-    phantom: { kind: 'chest', nodules: [] },
-    series: {
-      matrix: 32,
-      fieldOfViewMm: 360,
-      sliceThicknessMm: 10,
-      zRangeMm: [20, 40],
-      kernel: 'standard',
-      dose: 'standard',
-      vendor: 'siemens',
-      transferSyntaxUID,
-      characterSet: 'ISO_IR 192',
-    },
-  };
+    transferSyntaxUID,
+    patient: { name, id: `D${seed}`, sex: 'M' },
+    characterSet: 'ISO_IR 192',
+  });
 }
 
 /** Writes a phantom series to `dir` and returns the file paths and bytes. */
