@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Archive } from '@lingshu/archive';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
+import type { Platform } from './platform/open.js';
 
 /** Events other layers consume (the AI routing issue listens for `study-stable`). */
 export interface ServerEventMap {
@@ -24,4 +25,6 @@ export interface ServerContext {
   config: ServerConfig;
   log: Logger;
   events: EventEmitter<ServerEventMap>;
+  /** Identity, institutions, audit, AI jobs (see platform/open.ts). */
+  platform: Platform;
 }

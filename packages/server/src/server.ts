@@ -1,14 +1,14 @@
-import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Archive } from '@lingshu/archive';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp, type RouteRegistrar } from './app.js';
 import type { ServerConfig } from './config.js';
-import type { ServerContext, ServerEventMap } from './context.js';
+import type { ServerContext } from './context.js';
 import { type DimseListener, startDimse } from './dimse/scp.js';
 import { type StableStudyTracker, trackStableStudies } from './events/stableStudies.js';
 import { createLifecycle } from './lifecycle.js';
+import { openContext } from './platform/open.js';
 
 export interface StartOptions {
   /** Structured log (default: pino JSON on stdout at `config.logLevel`). */
@@ -67,8 +67,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.dbSchema ? { schema: config.dbSchema } : {}),
   });
-  const events = new EventEmitter<ServerEventMap>();
-  const ctx: ServerContext = { archive, config, log, events };
+  let ctx: ServerContext;
+  try {
+    ctx = await openContext(archive, config, log);
+  } catch (e) {
+    await archive.close();
+    throw e;
+  }
+  const events = ctx.events;
   let tracker: StableStudyTracker | undefined;
   let app: FastifyInstance | undefined;
   let dimse: DimseListener | undefined;
@@ -81,6 +87,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   } catch (e) {
     tracker?.close();
     await app?.close();
+    await ctx.platform.close();
     await archive.close();
     throw e;
   }
@@ -112,6 +119,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       await dimse?.close();
       await demoDone;
       tracker?.close();
+      await ctx.platform.close();
       events.removeAllListeners();
       await archive.close();
       lifecycle.set('stopped');

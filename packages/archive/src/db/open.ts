@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrations.js';
-import { pgliteDialect } from './pgliteDialect.js';
+import { pglitePool } from './pgliteDialect.js';
 import type { ArchiveSchema } from './schema.js';
 
 export type IndexLocation =
@@ -13,6 +13,14 @@ export type IndexLocation =
 export interface IndexDatabase {
   db: Kysely<ArchiveSchema>;
   kind: IndexLocation['kind'];
+  /**
+   * Raw SQL on the index's connection(s): through PGlite's one-connection queue (never inside
+   * another user's transaction), or a pooled PostgreSQL connection. Several statements are
+   * allowed when `values` is empty.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
+  /** The PostgreSQL connection string and schema when the index is a server (null on PGlite). */
+  server: { databaseUrl: string; schema?: string } | null;
   close(): Promise<void>;
 }
 
@@ -24,11 +32,14 @@ export async function openIndexDatabase(location: IndexLocation): Promise<IndexD
   if (location.kind === 'pglite') {
     mkdirSync(location.dataDir, { recursive: true });
     const lite = await PGlite.create(location.dataDir);
-    const db = new Kysely<ArchiveSchema>({ dialect: pgliteDialect(lite) });
+    const pool = pglitePool(lite);
+    const db = new Kysely<ArchiveSchema>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db);
     return {
       db,
       kind: 'pglite',
+      executeSql: pool.executeSql,
+      server: null,
       close: async () => {
         await db.destroy();
         await lite.close();
@@ -53,5 +64,16 @@ export async function openIndexDatabase(location: IndexLocation): Promise<IndexD
   });
   const db = new Kysely<ArchiveSchema>({ dialect: new PostgresDialect({ pool }) });
   await migrate(db);
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  const executeSql = async (text: string, values?: unknown[]) => {
+    const r = await pool.query(text, values && values.length > 0 ? values : undefined);
+    const last = Array.isArray(r) ? (r[r.length - 1] as pg.QueryResult | undefined) : r;
+    return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
+  };
+  return {
+    db,
+    kind: 'postgres',
+    executeSql,
+    server: { databaseUrl: location.databaseUrl, ...(schema ? { schema } : {}) },
+    close: () => db.destroy(),
+  };
 }

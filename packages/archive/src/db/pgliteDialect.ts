@@ -6,8 +6,19 @@ import { PostgresDialect, type PostgresPool, type PostgresPoolClient, type Postg
  * to one user at a time (transactions included) and queues the rest.
  */
 export function pgliteDialect(pg: PGlite): PostgresDialect {
+  return new PostgresDialect({ pool: pglitePool(pg) });
+}
+
+/**
+ * A one-connection pool over PGlite: one user at a time (transactions included), the rest queued.
+ * `executeSql` runs raw SQL (several statements when there are no parameters) through the same
+ * queue, for libraries that bring their own SQL (pg-boss).
+ */
+export function pglitePool(pg: PGlite): PostgresPool & {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
+} {
   let queue: Promise<void> = Promise.resolve();
-  const pool: PostgresPool = {
+  const pool = {
     connect(): Promise<PostgresPoolClient> {
       let release!: () => void;
       const next = new Promise<void>((resolve) => {
@@ -20,8 +31,22 @@ export function pgliteDialect(pg: PGlite): PostgresDialect {
     async end(): Promise<void> {
       await queue;
     },
+    async executeSql(text: string, values?: unknown[]) {
+      const conn = await pool.connect();
+      try {
+        if (!values || values.length === 0) {
+          const results = await pg.exec(text);
+          const last = results[results.length - 1];
+          return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? last?.rows.length ?? 0 };
+        }
+        const result = await pg.query(text, values);
+        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      } finally {
+        conn.release();
+      }
+    },
   };
-  return new PostgresDialect({ pool });
+  return pool;
 }
 
 function commandOf(sqlText: string): PostgresQueryResult<unknown>['command'] {

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { type Dirent, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import pino from 'pino';
 import { buildApp } from '../app.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../config.js';
 import type { ServerContext, ServerEventMap } from '../context.js';
+import { openContext } from '../platform/open.js';
 
 /** A listening test server on a temp data dir (PGlite, non-durable writes), for STOW tests. */
 export interface StowTestServer {
@@ -39,10 +39,10 @@ export async function startStowTestServer(overrides: Partial<ServerConfig> = {})
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.dbSchema ? { schema: config.dbSchema } : {}),
   });
-  const events = new EventEmitter<ServerEventMap>();
+  const ctx = await openContext(archive, config, pino({ level: config.logLevel }, pino.destination(2)));
+  const events = ctx.events;
   const stored: ServerEventMap['instance-stored'][0][] = [];
   events.on('instance-stored', (e) => stored.push(e));
-  const ctx: ServerContext = { archive, config, log: pino({ level: config.logLevel }, pino.destination(2)), events };
   const app = await buildApp(ctx);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -58,6 +58,7 @@ export async function startStowTestServer(overrides: Partial<ServerConfig> = {})
       if (config.databaseUrl && config.dbSchema) {
         await archive.index.db.schema.dropSchema(config.dbSchema).ifExists().cascade().execute();
       }
+      await ctx.platform.close();
       await archive.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

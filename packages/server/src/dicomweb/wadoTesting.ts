@@ -1,5 +1,5 @@
 /** Test helpers for WADO: an app on a temp archive, small instances, a multipart reader, phantom series. */
-import { EventEmitter } from 'node:events';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +19,8 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../app.js';
 import { DEFAULT_SERVER_CONFIG } from '../config.js';
-import type { ServerContext, ServerEventMap } from '../context.js';
 import { MultipartParser, parseMediaType } from '../multipart/index.js';
+import { openContext } from '../platform/open.js';
 import { tinyChestSpec } from '../testing/phantomSpec.js';
 
 export interface WadoFixture {
@@ -33,18 +33,18 @@ export interface WadoFixture {
 export async function openWadoFixture(postgres?: { databaseUrl: string; schema: string }): Promise<WadoFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lingshu-wado-'));
   const archive = await Archive.open({ dataDir, durable: false, ...(postgres ?? {}) });
-  const ctx: ServerContext = {
+  const ctx = await openContext(
     archive,
-    config: { ...DEFAULT_SERVER_CONFIG, dataDir, dicomPort: null, demo: false },
-    log: pino({ level: 'silent' }),
-    events: new EventEmitter<ServerEventMap>(),
-  };
+    { ...DEFAULT_SERVER_CONFIG, dataDir, dicomPort: null, demo: false },
+    pino({ level: 'silent' }),
+  );
   const app = await buildApp(ctx);
   return {
     app,
     archive,
     close: async () => {
       await app.close();
+      await ctx.platform.close();
       await archive.close();
       await rm(dataDir, { recursive: true, force: true });
     },

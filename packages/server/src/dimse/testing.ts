@@ -1,6 +1,6 @@
 /** Test helpers for DIMSE: a listener on a temp archive, phantom files, dcmtk runners, free ports. */
+
 import { spawn, spawnSync } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { type Dataset, tagHex } from '@lingshu/dicom';
 import { generateSeries, type StudySpec } from '@lingshu/phantom';
 import { pino } from 'pino';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../config.js';
-import type { ServerContext, ServerEventMap } from '../context.js';
+import type { ServerContext } from '../context.js';
+import { openContext } from '../platform/open.js';
 import { tinyChestSpec } from '../testing/phantomSpec.js';
 import { type DimseListener, type DimseOptions, startDimse } from './scp.js';
 
@@ -32,12 +33,11 @@ export async function openDimseFixture(
   const dir = await mkdtemp(join(tmpdir(), 'lingshu-dimse-'));
   const dataDir = join(dir, 'data');
   const archive = await Archive.open({ dataDir, durable: false });
-  const ctx: ServerContext = {
+  const ctx = await openContext(
     archive,
-    config: { ...DEFAULT_SERVER_CONFIG, dataDir, dicomPort: 0, demo: false, aeTitle: 'LINGSHU', ...config },
-    log: pino({ level: 'silent' }),
-    events: new EventEmitter<ServerEventMap>(),
-  };
+    { ...DEFAULT_SERVER_CONFIG, dataDir, dicomPort: 0, demo: false, aeTitle: 'LINGSHU', ...config },
+    pino({ level: 'silent' }),
+  );
   const listener = await startDimse(ctx, options);
   return {
     ctx,
@@ -45,6 +45,7 @@ export async function openDimseFixture(
     dir,
     close: async () => {
       await listener.close();
+      await ctx.platform.close();
       await archive.close();
       await rm(dir, { recursive: true, force: true });
     },

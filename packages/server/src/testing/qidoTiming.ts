@@ -7,7 +7,7 @@
  * Rows are inserted straight into the index with generate_series (no files), then typical
  * viewer queries run through the real Fastify app (inject: no socket) and p50/p95 are printed.
  */
-import { EventEmitter } from 'node:events';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { buildApp } from '../app.js';
 import { DEFAULT_SERVER_CONFIG } from '../config.js';
-import type { ServerEventMap } from '../context.js';
+import { openContext } from '../platform/open.js';
 import { testSchema } from './instances.js';
 
 const STUDIES = Number(process.env.STUDIES ?? 10_000);
@@ -52,9 +52,8 @@ async function main(): Promise<void> {
     `indexed ${STUDIES} studies in ${Math.round(performance.now() - t0)} ms (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`,
   );
 
-  const events = new EventEmitter<ServerEventMap>();
   const config = { ...DEFAULT_SERVER_CONFIG, dataDir: dir };
-  const app = await buildApp({ archive, config, log: pino({ level: 'silent' }), events });
+  const app = await buildApp(await openContext(archive, config, pino({ level: 'silent' })));
   const mid = Math.floor(STUDIES / 2);
   const queries = [
     '/dicomweb/studies?limit=101&offset=0&includefield=00081030,00080060',
