@@ -103,6 +103,34 @@ export const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }
       ) STORED
     `,
   },
+  {
+    id: 3,
+    name: 'institutions (医联体 tenancy): study ownership and shares',
+    sql: `
+      CREATE TABLE institutions (
+        pk bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        code text NOT NULL UNIQUE,
+        name text NOT NULL,
+        name_en text NOT NULL DEFAULT '',
+        kind text NOT NULL DEFAULT 'primary' CHECK (kind IN ('hub', 'primary')),
+        hub_pk bigint REFERENCES institutions (pk),
+        ae_titles text[] NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      INSERT INTO institutions (code, name, name_en, kind) VALUES ('default', '本院', 'This hospital', 'hub');
+      ALTER TABLE studies ADD COLUMN institution_pk bigint NOT NULL DEFAULT 1 REFERENCES institutions (pk);
+      CREATE INDEX studies_institution ON studies (institution_pk, study_date DESC, study_time DESC, pk DESC);
+      CREATE TABLE study_shares (
+        study_pk bigint NOT NULL REFERENCES studies (pk) ON DELETE CASCADE,
+        institution_pk bigint NOT NULL REFERENCES institutions (pk),
+        shared_by text NOT NULL DEFAULT '',
+        purpose text NOT NULL DEFAULT '',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (study_pk, institution_pk)
+      );
+      CREATE INDEX study_shares_institution ON study_shares (institution_pk)
+    `,
+  },
 ];
 
 /** Applies pending migrations under an advisory lock (safe with several processes on PostgreSQL). */

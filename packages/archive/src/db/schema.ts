@@ -30,8 +30,29 @@ export interface StudiesTable {
   modalities: string[];
   num_series: ColumnType<number, number | undefined, number>;
   num_instances: ColumnType<number, number | undefined, number>;
+  /** Owning institution (migration 3; the 'default' hub is pk 1). */
+  institution_pk: ColumnType<string, string | number | undefined, string | number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface InstitutionsTable {
+  pk: Generated<string>;
+  code: string;
+  name: string;
+  name_en: ColumnType<string, string | undefined, string>;
+  kind: ColumnType<'hub' | 'primary', 'hub' | 'primary' | undefined, 'hub' | 'primary'>;
+  hub_pk: string | null;
+  ae_titles: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+}
+
+export interface StudySharesTable {
+  study_pk: string;
+  institution_pk: string;
+  shared_by: ColumnType<string, string | undefined, string>;
+  purpose: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
 }
 
 export interface SeriesTable {
@@ -87,5 +108,7 @@ export interface ArchiveSchema {
   series: SeriesTable;
   instances: InstancesTable;
   changes: ChangesTable;
+  institutions: InstitutionsTable;
+  study_shares: StudySharesTable;
   lingshu_migrations: MigrationsTable;
 }
