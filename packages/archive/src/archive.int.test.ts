@@ -6,6 +6,7 @@ import { parseDicom, toDicomJson, uidFromName } from '@lingshu/dicom';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ALL_STUDIES } from './access.js';
 import { Archive } from './archive.js';
 import { extractRecord } from './extract.js';
 import { randomSchema, tinyInstance } from './testing.js';
@@ -63,16 +64,16 @@ describe.each(backends)('archive on $name', ({ name }) => {
     const results = await archive.storeInstances(items);
     expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'stored']);
     expect(await archive.counts()).toEqual({ patients: 1, studies: 1, series: 2, instances: 4 });
-    const study = await archive.getStudy(uidFromName('st:s1'));
+    const study = await archive.getStudy(uidFromName('st:s1'), ALL_STUDIES);
     expect(study?.modalities).toEqual(['CT', 'SR']);
     expect(study?.numberOfInstances).toBe(4);
-    const meta = await archive.getSeriesMetadata(uidFromName('se:a'));
+    const meta = await archive.getSeriesMetadata(uidFromName('se:a'), ALL_STUDIES);
     expect(meta).toHaveLength(3);
     const fromFile = extractRecord(parseDicom(items[0]!.bytes)).metadata;
     expect(meta[0]).toEqual(fromFile);
     expect((meta[0]!['00100010']!.Value as Array<{ Ideographic: string }>)[0]!.Ideographic).toBe('李^四');
     expect(meta[0]!['7FE00010']!.BulkDataURI).toMatch(/^bulk:/);
-    const back = await archive.readInstance(uidFromName('i:i2'));
+    const back = await archive.readInstance(uidFromName('i:i2'), ALL_STUDIES);
     expect(Buffer.compare(Buffer.from(back), Buffer.from(items[1]!.bytes))).toBe(0);
   });
 
@@ -84,8 +85,10 @@ describe.each(backends)('archive on $name', ({ name }) => {
     const conflict = (await archive.storeInstances([{ bytes: b }]))[0]!;
     expect(conflict.status).toBe('rejected');
     expect(conflict.error?.code).toBe('ARCHIVE_DUPLICATE_CONFLICT');
-    expect(Buffer.compare(Buffer.from(await archive.readInstance(uidFromName('i:i1'))), Buffer.from(a))).toBe(0);
-    const changes = await archive.getChanges({});
+    expect(
+      Buffer.compare(Buffer.from(await archive.readInstance(uidFromName('i:i1'), ALL_STUDIES)), Buffer.from(a)),
+    ).toBe(0);
+    const changes = await archive.getChanges(ALL_STUDIES, {});
     expect(changes.changes.map((c) => c.changeType)).toContain('RejectedConflict');
     await archive.close();
     archive = await open({ duplicatePolicy: 'overwrite' });
@@ -93,9 +96,11 @@ describe.each(backends)('archive on $name', ({ name }) => {
     await archive.storeInstances([{ bytes: a }]);
     const over = (await archive.storeInstances([{ bytes: b }]))[0]!;
     expect(over.status).toBe('overwritten');
-    expect(Buffer.compare(Buffer.from(await archive.readInstance(uidFromName('i:i1'))), Buffer.from(b))).toBe(0);
+    expect(
+      Buffer.compare(Buffer.from(await archive.readInstance(uidFromName('i:i1'), ALL_STUDIES)), Buffer.from(b)),
+    ).toBe(0);
     expect((await archive.counts()).instances).toBe(1);
-    expect((await archive.getChanges({})).changes.map((c) => c.changeType)).toContain('UpdatedInstance');
+    expect((await archive.getChanges(ALL_STUDIES, {})).changes.map((c) => c.changeType)).toContain('UpdatedInstance');
   });
 
   it('same SOP Instance UID twice in one batch', async () => {
@@ -133,20 +138,20 @@ describe.each(backends)('archive on $name', ({ name }) => {
     await archive.storeInstances(
       [1, 2, 3].map((n) => ({ bytes: tinyInstance({ study: 's', series: 'x', instance: `i${n}` }) })),
     );
-    const first = await archive.getChanges({ limit: 2 });
+    const first = await archive.getChanges(ALL_STUDIES, { limit: 2 });
     expect(first.changes).toHaveLength(2);
     expect(first.done).toBe(false);
     const all = [...first.changes];
     let page = first;
     while (!page.done) {
-      page = await archive.getChanges({ since: page.last, limit: 2 });
+      page = await archive.getChanges(ALL_STUDIES, { since: page.last, limit: 2 });
       all.push(...page.changes);
     }
     expect(all.map((c) => c.changeType).sort()).toEqual(
       ['NewInstance', 'NewInstance', 'NewInstance', 'NewPatient', 'NewSeries', 'NewStudy'].sort(),
     );
     expect(new Set(all.map((c) => c.seq)).size).toBe(all.length);
-    await expect(archive.getChanges({ since: -1 })).rejects.toMatchObject({ code: 'ARCHIVE_BAD_CURSOR' });
+    await expect(archive.getChanges(ALL_STUDIES, { since: -1 })).rejects.toMatchObject({ code: 'ARCHIVE_BAD_CURSOR' });
   });
 
   it('micro-batches concurrent single stores', async () => {
@@ -176,7 +181,7 @@ describe.each(backends)('archive on $name', ({ name }) => {
     const r = await archive.storeInstances(items);
     expect(r.map((x) => x.error?.code)).toEqual(['ARCHIVE_INDEX_FAILED', 'ARCHIVE_INDEX_FAILED']);
     expect(await archive.counts()).toMatchObject({ instances: 0, studies: 0, patients: 0 });
-    expect((await archive.getChanges({})).changes).toHaveLength(0);
+    expect((await archive.getChanges(ALL_STUDIES, {})).changes).toHaveLength(0);
     // …and no file without its index row either.
     expect(storedFiles(dir)).toEqual([]);
   });
@@ -199,7 +204,7 @@ describe.each(backends)('archive on $name', ({ name }) => {
     const nul = tinyInstance({ study: 'n2', series: 'y', instance: 'i2', patientId: 'P\u0000X' });
     const r = await archive.storeInstances([{ bytes: good }, { bytes: nul }]);
     expect(r.map((x) => x.status)).toEqual(['stored', 'stored']);
-    expect((await archive.getStudy(uidFromName('st:n2')))?.patientId).toBe('PX');
+    expect((await archive.getStudy(uidFromName('st:n2'), ALL_STUDIES))?.patientId).toBe('PX');
     expect(storedFiles(dir)).toHaveLength(2);
   });
 
@@ -211,7 +216,7 @@ describe.each(backends)('archive on $name', ({ name }) => {
     expect(r.filter((x) => x.status === 'stored')).toHaveLength(60);
     expect(await archive.counts()).toEqual({ patients: 1, studies: 1, series: 2, instances: 60 });
     const first = parseDicom(items[0]!.bytes);
-    const meta = await archive.getInstanceMetadata(r[0]!.sopInstanceUID!);
+    const meta = await archive.getInstanceMetadata(r[0]!.sopInstanceUID!, ALL_STUDIES);
     expect(meta['00200032']).toEqual(toDicomJson(first.dataset)['00200032']);
     expect(statSync(dir).isDirectory()).toBe(true);
   });

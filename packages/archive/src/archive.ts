@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { type DicomJsonDataset, LingshuError } from '@lingshu/dicom';
 import { sql } from 'kysely';
+import { type AccessScope, studyVisible } from './access.js';
 import { type IndexDatabase, type IndexLocation, openIndexDatabase } from './db/open.js';
 import { type DuplicatePolicy, ingestBatch, type StoreItem, type StoreResult } from './ingest.js';
+import { InstitutionStore } from './institutions.js';
 import { FileSystemObjectStore } from './objectStore.js';
 import type { QueryRequest, QueryResponse } from './query.js';
 import { runQuery } from './queryRun.js';
@@ -45,6 +47,8 @@ export interface StudySummary {
   numberOfSeries: number;
   numberOfInstances: number;
   patientId: string;
+  /** Owning institution (institutions.pk). */
+  institutionPk: string;
 }
 
 export interface Change {
@@ -71,6 +75,8 @@ interface Pending {
 /** The archive: object store + index + ingest + change log. No HTTP. */
 export class Archive {
   readonly files: FileSystemObjectStore;
+  /** Institutions of the network (医联体) and study shares between them. */
+  readonly institutions: InstitutionStore;
   private pending: Pending[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private scheduled = false;
@@ -84,6 +90,7 @@ export class Archive {
     options: ArchiveOptions,
   ) {
     this.files = new FileSystemObjectStore(join(options.dataDir, 'files'), options.durable ?? true);
+    this.institutions = new InstitutionStore(index.db);
     this.policy = options.duplicatePolicy ?? 'reject';
     this.maxBatch = options.maxBatch ?? 64;
   }
@@ -161,9 +168,9 @@ export class Archive {
     };
   }
 
-  /** Studies, most recently updated first. */
-  async listStudies(options: { limit?: number; offset?: number } = {}): Promise<StudySummary[]> {
-    const rows = await this.studySummaries()
+  /** Studies `access` may see, most recently updated first. */
+  async listStudies(access: AccessScope, options: { limit?: number; offset?: number } = {}): Promise<StudySummary[]> {
+    const rows = await this.studySummaries(access)
       .orderBy('studies.updated_at', 'desc')
       .orderBy('studies.pk', 'desc')
       .limit(Math.min(Math.max(options.limit ?? 100, 1), 1000))
@@ -172,13 +179,15 @@ export class Archive {
     return rows.map(toStudySummary);
   }
 
-  async getStudy(studyUid: string): Promise<StudySummary | undefined> {
-    const row = await this.studySummaries().where('studies.study_uid', '=', studyUid).executeTakeFirst();
+  /** One study; undefined when unknown or not visible in `access` (the two are indistinguishable). */
+  async getStudy(studyUid: string, access: AccessScope): Promise<StudySummary | undefined> {
+    const row = await this.studySummaries(access).where('studies.study_uid', '=', studyUid).executeTakeFirst();
     return row ? toStudySummary(row) : undefined;
   }
 
-  private studySummaries() {
-    return this.index.db
+  private studySummaries(access: AccessScope) {
+    const visible = studyVisible('studies', access);
+    const q = this.index.db
       .selectFrom('studies')
       .innerJoin('patients', 'patients.pk', 'studies.patient_pk')
       .select([
@@ -191,24 +200,29 @@ export class Archive {
         'studies.num_series',
         'studies.num_instances',
         'patients.patient_id',
+        'studies.institution_pk',
       ]);
+    return visible ? q.where(visible) : q;
   }
 
   /**
    * Hierarchical query from the index (QIDO-RS and C-FIND share it). Bad matching values throw
    * DICOM_BAD_VALUE with the attribute in `details`.
    */
-  query(req: QueryRequest): Promise<QueryResponse> {
-    return runQuery(this.index.db, req);
+  query(req: QueryRequest, access: AccessScope): Promise<QueryResponse> {
+    return runQuery(this.index.db, req, access);
   }
 
   /** Series metadata (DICOM JSON per instance) from the index, without reading files. */
-  async getSeriesMetadata(seriesUid: string): Promise<DicomJsonDataset[]> {
+  async getSeriesMetadata(seriesUid: string, access: AccessScope): Promise<DicomJsonDataset[]> {
+    const visible = studyVisible('studies', access);
     const rows = await this.index.db
       .selectFrom('instances')
       .innerJoin('series', 'series.pk', 'instances.series_pk')
+      .innerJoin('studies', 'studies.pk', 'series.study_pk')
       .select(['instances.metadata', 'instances.instance_number'])
       .where('series.series_uid', '=', seriesUid)
+      .$if(visible !== undefined, (q) => q.where(visible!))
       .orderBy('instances.instance_number')
       .orderBy('instances.pk')
       .execute();
@@ -217,21 +231,17 @@ export class Archive {
   }
 
   /** Index facts (storage key, syntax, frames) of the instances a retrieve addresses; empty when none. */
-  findInstances(scope: RetrieveScope): Promise<InstanceFile[]> {
-    return findInstanceFiles(this.index.db, scope);
+  findInstances(scope: RetrieveScope, access: AccessScope): Promise<InstanceFile[]> {
+    return findInstanceFiles(this.index.db, scope, access);
   }
 
   /** DICOM JSON of every instance in scope from the index in one query (WADO-RS metadata). */
-  findMetadata(scope: RetrieveScope): Promise<InstanceMetadata[]> {
-    return findInstanceMetadata(this.index.db, scope);
+  findMetadata(scope: RetrieveScope, access: AccessScope): Promise<InstanceMetadata[]> {
+    return findInstanceMetadata(this.index.db, scope, access);
   }
 
-  async getInstanceMetadata(sopUid: string): Promise<DicomJsonDataset> {
-    const r = await this.index.db
-      .selectFrom('instances')
-      .select('metadata')
-      .where('sop_uid', '=', sopUid)
-      .executeTakeFirst();
+  async getInstanceMetadata(sopUid: string, access: AccessScope): Promise<DicomJsonDataset> {
+    const r = await this.instanceBySop(sopUid, access).select('instances.metadata').executeTakeFirst();
     if (!r) throw new LingshuError('ARCHIVE_NOT_FOUND', 'Instance not found');
     return (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as DicomJsonDataset;
   }
@@ -239,17 +249,27 @@ export class Archive {
   /** Index facts about one instance (storage key, hash, size). */
   async getInstanceLocation(
     sopUid: string,
+    access: AccessScope,
   ): Promise<{ storageKey: string; sha256: string; sizeBytes: number } | undefined> {
-    const r = await this.index.db
-      .selectFrom('instances')
-      .select(['storage_key', 'sha256', 'size_bytes'])
-      .where('sop_uid', '=', sopUid)
+    const r = await this.instanceBySop(sopUid, access)
+      .select(['instances.storage_key', 'instances.sha256', 'instances.size_bytes'])
       .executeTakeFirst();
     return r ? { storageKey: r.storage_key, sha256: r.sha256, sizeBytes: Number(r.size_bytes) } : undefined;
   }
 
-  async readInstance(sopUid: string): Promise<Uint8Array> {
-    const loc = await this.getInstanceLocation(sopUid);
+  /** One instance by SOP Instance UID, only when its study is visible in `access`. */
+  private instanceBySop(sopUid: string, access: AccessScope) {
+    const visible = studyVisible('studies', access);
+    const q = this.index.db
+      .selectFrom('instances')
+      .innerJoin('series', 'series.pk', 'instances.series_pk')
+      .innerJoin('studies', 'studies.pk', 'series.study_pk')
+      .where('instances.sop_uid', '=', sopUid);
+    return visible ? q.where(visible) : q;
+  }
+
+  async readInstance(sopUid: string, access: AccessScope): Promise<Uint8Array> {
+    const loc = await this.getInstanceLocation(sopUid, access);
     if (!loc) throw new LingshuError('ARCHIVE_NOT_FOUND', 'Instance not found');
     return this.files.get(loc.storageKey);
   }
@@ -260,16 +280,25 @@ export class Archive {
     return rows.map((r) => ({ sopUid: r.sop_uid, storageKey: r.storage_key, sha256: r.sha256 }));
   }
 
-  /** The change log after `since` (exclusive), oldest first, like Orthanc's /changes. */
-  async getChanges(options: { since?: number; limit?: number } = {}): Promise<ChangePage> {
+  /**
+   * The change log after `since` (exclusive), oldest first, like Orthanc's /changes: only changes
+   * of studies visible in `access` (a scoped reader sees no patient-level entries).
+   */
+  async getChanges(access: AccessScope, options: { since?: number; limit?: number } = {}): Promise<ChangePage> {
     const since = options.since ?? 0;
     if (!Number.isSafeInteger(since) || since < 0)
       throw new LingshuError('ARCHIVE_BAD_CURSOR', 'The change-log cursor must be a non-negative integer');
     const limit = Math.min(Math.max(options.limit ?? 100, 1), 10_000);
+    const visible = studyVisible('vis_ch', access);
     const rows = await this.index.db
       .selectFrom('changes')
       .selectAll()
       .where('seq', '>', String(since))
+      .$if(visible !== undefined, (q) =>
+        q.where(
+          sql<boolean>`EXISTS (SELECT 1 FROM studies vis_ch WHERE vis_ch.study_uid = changes.study_uid AND ${visible!})`,
+        ),
+      )
       .orderBy('seq')
       .limit(limit + 1)
       .execute();
@@ -308,6 +337,7 @@ interface StudySummaryRow {
   num_series: number;
   num_instances: number;
   patient_id: string;
+  institution_pk: string;
 }
 
 function toStudySummary(r: StudySummaryRow): StudySummary {
@@ -321,5 +351,6 @@ function toStudySummary(r: StudySummaryRow): StudySummary {
     numberOfSeries: r.num_series,
     numberOfInstances: r.num_instances,
     patientId: r.patient_id,
+    institutionPk: String(r.institution_pk),
   };
 }

@@ -1,9 +1,11 @@
+export * from './access.js';
 export * from './archive.js';
 export * from './db/migrations.js';
 export * from './db/open.js';
 export type { ArchiveSchema } from './db/schema.js';
 export * from './extract.js';
 export * from './ingest.js';
+export * from './institutions.js';
 export * from './objectStore.js';
 export * from './query.js';
 export { INDEXED_ATTRIBUTES, type IndexedAttribute, indexedAttribute } from './queryAttributes.js';

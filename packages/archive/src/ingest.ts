@@ -3,6 +3,7 @@ import { type ErrorCode, LingshuError, parseDicom, toLingshuError } from '@lings
 import { type Kysely, sql } from 'kysely';
 import type { ArchiveSchema } from './db/schema.js';
 import { extractRecord, type InstanceRecord } from './extract.js';
+import { DEFAULT_INSTITUTION_PK } from './institutions.js';
 import type { ObjectStore } from './objectStore.js';
 
 export type DuplicatePolicy = 'reject' | 'overwrite';
@@ -11,6 +12,17 @@ export interface StoreItem {
   bytes: Uint8Array;
   /** Where the bytes came from (a path or a request part); reported back, never logged with PHI. */
   source?: string;
+  /**
+   * Institution that sent it (institutions.pk; default '1', the 'default' hub). A new study
+   * belongs to the institution of its first instance; later instances never change the owner.
+   */
+  institutionPk?: string;
+  /**
+   * An instance for a study owned by another institution: 'store' keeps it in that study (the
+   * result says `foreignStudy`, the caller audits it; DIMSE and import), 'reject' refuses it with
+   * ARCHIVE_STUDY_NOT_WRITABLE (STOW-RS by a user of another institution). Default 'store'.
+   */
+  foreignStudy?: 'store' | 'reject';
 }
 
 export interface StoreResult {
@@ -20,11 +32,17 @@ export interface StoreResult {
   studyInstanceUID?: string;
   seriesInstanceUID?: string;
   sopClassUID?: string;
+  /** Owner of the study the instance went into (stored/overwritten only). */
+  institutionPk?: string;
+  /** True when the study is owned by another institution than the item's (stored there anyway). */
+  foreignStudy?: boolean;
   error?: { code: ErrorCode; message: string };
 }
 
 interface Prepared {
   index: number;
+  institutionPk: string;
+  rejectForeign: boolean;
   record: InstanceRecord;
   sha256: string;
   size: number;
@@ -62,11 +80,16 @@ export async function ingestBatch(
   const prepared: Prepared[] = [];
   items.forEach((item, index) => {
     try {
+      const institutionPk = item.institutionPk ?? DEFAULT_INSTITUTION_PK;
+      if (!/^[1-9][0-9]{0,18}$/.test(institutionPk))
+        throw new LingshuError('INTERNAL', 'The store item names an invalid institution');
       const parsed = parseDicom(item.bytes);
       const record = extractRecord(parsed);
       const sha256 = createHash('sha256').update(item.bytes).digest('hex');
       prepared.push({
         index,
+        institutionPk,
+        rejectForeign: item.foreignStudy === 'reject',
         record,
         sha256,
         size: item.bytes.length,
@@ -103,20 +126,25 @@ export async function ingestBatch(
       conflicts.push(p);
     }
   }
-  const candidates = [...bySop.values()];
-  const existing = new Map<string, { sha256: string; storage_key: string }>();
+  let candidates = [...bySop.values()];
+  const existing = new Map<string, { sha256: string; storage_key: string; institution_pk: string }>();
   if (candidates.length > 0) {
     const rows = await db
       .selectFrom('instances')
-      .select(['sop_uid', 'sha256', 'storage_key'])
+      .innerJoin('series', 'series.pk', 'instances.series_pk')
+      .innerJoin('studies', 'studies.pk', 'series.study_pk')
+      .select(['instances.sop_uid', 'instances.sha256', 'instances.storage_key', 'studies.institution_pk'])
       .where(
-        'sop_uid',
+        'instances.sop_uid',
         'in',
         candidates.map((p) => p.record.instance.sopUid),
       )
       .execute();
-    for (const r of rows) existing.set(r.sop_uid, r);
+    for (const r of rows) existing.set(r.sop_uid, { ...r, institution_pk: String(r.institution_pk) });
   }
+  candidates = await refuseForeign(db, candidates, existing, (p) => {
+    results[p.index] = rejected(items[p.index]!, new LingshuError('ARCHIVE_STUDY_NOT_WRITABLE'));
+  });
   const toInsert: Prepared[] = [];
   const toOverwrite: Array<Prepared & { oldKey: string }> = [];
   for (const p of candidates) {
@@ -167,10 +195,11 @@ export async function ingestBatch(
   };
   let inserts: Prepared[] = toInsert;
   let overwrites: Array<Prepared & { oldKey: string }> = toOverwrite;
+  let owners = new Map<string, string>();
   if (inserts.length > 0 || overwrites.length > 0 || conflicts.length > 0) {
     try {
       try {
-        await indexInTransaction(db, inserts, overwrites, conflicts, allWritten);
+        owners = await indexInTransaction(db, inserts, overwrites, conflicts, allWritten);
       } catch (e) {
         await filesDone;
         if (!(e instanceof FilesIncomplete)) throw e;
@@ -178,7 +207,7 @@ export async function ingestBatch(
         const ok = new Set(writable);
         inserts = toInsert.filter((p) => ok.has(p));
         overwrites = toOverwrite.filter((p) => ok.has(p));
-        await indexInTransaction(db, inserts, overwrites, conflicts, async () => undefined);
+        owners = await indexInTransaction(db, inserts, overwrites, conflicts, async () => undefined);
       }
     } catch (e) {
       // Nothing partial: the new files of the failed transaction go. Then, so that one bad instance
@@ -199,12 +228,55 @@ export async function ingestBatch(
   } else {
     await filesDone;
   }
-  for (const p of inserts) results[p.index] ??= base(p);
+  const owned = (p: Prepared): Pick<StoreResult, 'institutionPk' | 'foreignStudy'> => {
+    const owner = owners.get(p.record.study.uid);
+    if (owner === undefined) return {};
+    return { institutionPk: owner, ...(owner !== p.institutionPk ? { foreignStudy: true } : {}) };
+  };
+  for (const p of inserts) results[p.index] ??= { ...base(p), ...owned(p) };
   for (const p of overwrites) {
-    results[p.index] = { ...base(p), status: 'overwritten' };
+    results[p.index] = { ...base(p), ...owned(p), status: 'overwritten' };
     if (p.oldKey !== p.key) await store.delete(p.oldKey).catch(() => undefined);
   }
   return results;
+}
+
+/**
+ * Items that may not go into a study of another institution ('reject') are refused when their
+ * study, or the study of the instance they would replace, belongs to someone else; the others are
+ * returned. One query for the whole batch.
+ */
+async function refuseForeign(
+  db: Kysely<ArchiveSchema>,
+  candidates: Prepared[],
+  existing: ReadonlyMap<string, { institution_pk: string }>,
+  refuse: (p: Prepared) => void,
+): Promise<Prepared[]> {
+  const strict = candidates.filter((p) => p.rejectForeign);
+  if (strict.length === 0) return candidates;
+  const rows = await db
+    .selectFrom('studies')
+    .select(['study_uid', 'institution_pk'])
+    .where('study_uid', 'in', [...new Set(strict.map((p) => p.record.study.uid))])
+    .execute();
+  const owner = new Map(rows.map((r) => [r.study_uid, String(r.institution_pk)]));
+  return candidates.filter((p) => {
+    if (!p.rejectForeign) return true;
+    const studyOwner = owner.get(p.record.study.uid);
+    const instanceOwner = existing.get(p.record.instance.sopUid)?.institution_pk;
+    const foreign =
+      (studyOwner !== undefined && studyOwner !== p.institutionPk) ||
+      (instanceOwner !== undefined && instanceOwner !== p.institutionPk);
+    if (foreign) refuse(p);
+    return !foreign;
+  });
+}
+
+/** The first value per key, in first-seen order (a study's owner is its first instance's institution). */
+function firstBy<T>(values: readonly T[], key: (v: T) => string): T[] {
+  const m = new Map<string, T>();
+  for (const v of values) if (!m.has(key(v))) m.set(key(v), v);
+  return [...m.values()];
 }
 
 function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {
@@ -219,8 +291,9 @@ async function indexInTransaction(
   overwrites: ReadonlyArray<Prepared & { oldKey: string }>,
   conflicts: readonly Prepared[],
   beforeCommit: () => Promise<void>,
-): Promise<void> {
+): Promise<Map<string, string>> {
   const all = [...inserts, ...overwrites];
+  const owners = new Map<string, string>();
   await db.transaction().execute(async (trx) => {
     type Change = { change_type: string; resource_level: string; resource_uid: string; study_uid: string };
     const changes: Change[] = [];
@@ -259,12 +332,13 @@ async function indexInTransaction(
           changes.push({ change_type: 'NewPatient', resource_level: 'PATIENT', resource_uid: r.pk, study_uid: '' });
       }
 
-      const studies = uniqueBy(all, (p) => p.record.study.uid).map((p) => p.record);
+      const studies = firstBy(all, (p) => p.record.study.uid);
       const studyRows = await trx
         .insertInto('studies')
         .values(
-          studies.map((r) => ({
+          studies.map(({ record: r, institutionPk }) => ({
             study_uid: r.study.uid,
+            institution_pk: institutionPk,
             patient_pk: patientPk.get(r.patient.key)!,
             study_date: r.study.date,
             study_time: r.study.time,
@@ -275,10 +349,12 @@ async function indexInTransaction(
             modalities: [],
           })),
         )
+        // The owner never changes once the study exists.
         .onConflict((oc) => oc.column('study_uid').doUpdateSet({ updated_at: sql`now()` }))
-        .returning(['pk', 'study_uid', sql<boolean>`(xmax = 0)`.as('inserted')])
+        .returning(['pk', 'study_uid', 'institution_pk', sql<boolean>`(xmax = 0)`.as('inserted')])
         .execute();
       const studyPk = new Map(studyRows.map((r) => [r.study_uid, r.pk]));
+      for (const r of studyRows) owners.set(r.study_uid, String(r.institution_pk));
       for (const r of studyRows) {
         if (r.inserted)
           changes.push({
@@ -394,6 +470,7 @@ async function indexInTransaction(
     if (changes.length > 0) await trx.insertInto('changes').values(changes).execute();
     await beforeCommit();
   });
+  return owners;
 }
 
 /** Thrown inside the index transaction (rolling it back) when a file of the batch was not written. */

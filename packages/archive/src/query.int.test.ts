@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseDicom, setString, Tags, uidFromName, writeDicom } from '@lingshu/dicom';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_STUDIES } from './access.js';
 import { Archive } from './archive.js';
 import type { QueryRequest } from './query.js';
 import { randomSchema, type TinyInstanceSpec, tinyInstance } from './testing.js';
@@ -68,12 +69,12 @@ describe.each(backends)('archive.query on $name', ({ name }) => {
   });
 
   const studies = async (req: Partial<QueryRequest>): Promise<string[]> =>
-    (await archive.query({ level: 'STUDY', matches: [], ...req })).results.map(
+    (await archive.query({ level: 'STUDY', matches: [], ...req }, ALL_STUDIES)).results.map(
       (r) => tagValue(r, '00081030') as string,
     );
 
   it('returns the study-level keys with counts, PN objects and numbers', async () => {
-    const r = await archive.query({ level: 'STUDY', matches: [{ tag: '00100020', value: 'PA' }] });
+    const r = await archive.query({ level: 'STUDY', matches: [{ tag: '00100020', value: 'PA' }] }, ALL_STUDIES);
     expect(r.truncated).toBe(false);
     expect(r.results).toHaveLength(1);
     const s = r.results[0]!;
@@ -115,27 +116,33 @@ describe.each(backends)('archive.query on $name', ({ name }) => {
   });
 
   it('pages with limit/offset and reports truncation', async () => {
-    const first = await archive.query({ level: 'IMAGE', matches: [], limit: 3 });
+    const first = await archive.query({ level: 'IMAGE', matches: [], limit: 3 }, ALL_STUDIES);
     expect(first.results).toHaveLength(3);
     expect(first.truncated).toBe(true);
-    const rest = await archive.query({ level: 'IMAGE', matches: [], limit: 3, offset: 3 });
+    const rest = await archive.query({ level: 'IMAGE', matches: [], limit: 3, offset: 3 }, ALL_STUDIES);
     expect(rest.results).toHaveLength(1);
     expect(rest.truncated).toBe(false);
   });
 
   it('serves series and instances with their keys, and extra fields from stored metadata', async () => {
-    const series = await archive.query({
-      level: 'SERIES',
-      matches: [{ tag: '0020000D', value: uidFromName('st:a') }],
-      includeFields: ['00280004'],
-    });
+    const series = await archive.query(
+      {
+        level: 'SERIES',
+        matches: [{ tag: '0020000D', value: uidFromName('st:a') }],
+        includeFields: ['00280004'],
+      },
+      ALL_STUDIES,
+    );
     expect(series.results.map((r) => tagValue(r, '00201209'))).toEqual([2, 1]);
     expect(series.results[0]?.['00280004']).toEqual({ vr: 'CS', Value: ['MONOCHROME2'] });
-    const inst = await archive.query({
-      level: 'IMAGE',
-      matches: [{ tag: '0020000E', value: uidFromName('se:a1') }],
-      includeFields: 'all',
-    });
+    const inst = await archive.query(
+      {
+        level: 'IMAGE',
+        matches: [{ tag: '0020000E', value: uidFromName('se:a1') }],
+        includeFields: 'all',
+      },
+      ALL_STUDIES,
+    );
     expect(inst.results.map((r) => tagValue(r, '00200013'))).toEqual([1, 2]);
     expect(inst.results[0]?.['00280010']).toEqual({ vr: 'US', Value: [4] });
     expect(inst.results[0]?.['00280100']).toEqual({ vr: 'US', Value: [16] });
@@ -143,7 +150,7 @@ describe.each(backends)('archive.query on $name', ({ name }) => {
   });
 
   it('answers patient-level queries (C-FIND patient root) with related-study counts', async () => {
-    const r = await archive.query({ level: 'PATIENT', matches: [{ tag: '00100020', value: 'P*' }] });
+    const r = await archive.query({ level: 'PATIENT', matches: [{ tag: '00100020', value: 'P*' }] }, ALL_STUDIES);
     expect(r.results.map((p) => [tagValue(p, '00100020'), tagValue(p, '00201200')]).sort()).toEqual([
       ['PA', 1],
       ['PB', 1],
@@ -153,15 +160,15 @@ describe.each(backends)('archive.query on $name', ({ name }) => {
 
   it('rejects bad values naming the attribute and ignores unindexed matching keys', async () => {
     await expect(
-      archive.query({ level: 'STUDY', matches: [{ tag: '00080020', value: '2020-01-01' }] }),
+      archive.query({ level: 'STUDY', matches: [{ tag: '00080020', value: '2020-01-01' }] }, ALL_STUDIES),
     ).rejects.toThrow(/StudyDate/);
-    await expect(archive.query({ level: 'STUDY', matches: [{ tag: '0020000D', value: '1.2.x' }] })).rejects.toThrow(
-      /StudyInstanceUID/,
-    );
-    await expect(archive.query({ level: 'STUDY', matches: [{ tag: '00080060', value: 'CT' }] })).rejects.toThrow(
-      /Modality/,
-    );
-    const r = await archive.query({ level: 'STUDY', matches: [{ tag: '00180050', value: '5' }] });
+    await expect(
+      archive.query({ level: 'STUDY', matches: [{ tag: '0020000D', value: '1.2.x' }] }, ALL_STUDIES),
+    ).rejects.toThrow(/StudyInstanceUID/);
+    await expect(
+      archive.query({ level: 'STUDY', matches: [{ tag: '00080060', value: 'CT' }] }, ALL_STUDIES),
+    ).rejects.toThrow(/Modality/);
+    const r = await archive.query({ level: 'STUDY', matches: [{ tag: '00180050', value: '5' }] }, ALL_STUDIES);
     expect(r.ignoredMatches).toEqual(['00180050']);
     expect(r.results).toHaveLength(2);
   });

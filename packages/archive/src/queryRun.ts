@@ -7,6 +7,7 @@ import {
   parseTagHex,
 } from '@lingshu/dicom';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type AccessScope, patientVisible, studyVisible } from './access.js';
 import type { ArchiveSchema } from './db/schema.js';
 import { MAX_QUERY_RESULTS, type QueryLevel, type QueryRequest, type QueryResponse } from './query.js';
 import { defaultReturnAttributes, type IndexedAttribute, indexedAttribute, levelIncludes } from './queryAttributes.js';
@@ -145,11 +146,29 @@ function addExtra(out: DicomJsonDataset, level: QueryLevel, meta: DicomJsonDatas
   }
 }
 
-/** Runs a query against the index (no file reads). */
-export async function runQuery(db: Kysely<ArchiveSchema>, req: QueryRequest): Promise<QueryResponse> {
+/** NumberOfPatientRelatedStudies counts only the studies the reader may see. */
+const PATIENT_STUDIES = '00201200';
+
+function columnOf(a: IndexedAttribute, access: AccessScope): RawBuilder<unknown> {
+  const visible = a.tag === PATIENT_STUDIES ? studyVisible('s2', access) : undefined;
+  if (visible) return sql`(SELECT count(*) FROM studies s2 WHERE s2.patient_pk = p.pk AND ${visible})`;
+  return sql.raw(a.column);
+}
+
+/**
+ * Runs a query against the index (no file reads), over the studies `access` may see: the
+ * visibility condition is part of the SQL, so other institutions' studies never match.
+ */
+export async function runQuery(
+  db: Kysely<ArchiveSchema>,
+  req: QueryRequest,
+  access: AccessScope,
+): Promise<QueryResponse> {
   const p = plan(req);
   const { limit, offset } = checkPaging(req);
-  const columns = p.returned.map((a, n) => sql`${sql.raw(a.column)} AS ${sql.ref(`c${n}`)}`);
+  const visible = req.level === 'PATIENT' ? patientVisible('p', access) : studyVisible('st', access);
+  if (visible) p.conditions.push(visible);
+  const columns = p.returned.map((a, n) => sql`${columnOf(a, access)} AS ${sql.ref(`c${n}`)}`);
   const representative = REPRESENTATIVE[req.level];
   const needMeta = representative !== undefined && (p.extra === 'all' || p.extra.length > 0);
   if (needMeta) columns.push(sql`${sql.raw(representative)} AS rep`);

@@ -1,5 +1,6 @@
 import type { DicomJsonDataset } from '@lingshu/dicom';
 import type { Kysely } from 'kysely';
+import { type AccessScope, studyVisible } from './access.js';
 import type { ArchiveSchema } from './db/schema.js';
 
 /** Which instances a retrieve addresses: a study, one of its series, or one instance in that series. */
@@ -32,12 +33,15 @@ export interface InstanceMetadata {
   metadata: DicomJsonDataset;
 }
 
-function scoped(db: Kysely<ArchiveSchema>, scope: RetrieveScope) {
+function scoped(db: Kysely<ArchiveSchema>, scope: RetrieveScope, access: AccessScope) {
   let q = db
     .selectFrom('instances')
     .innerJoin('series', 'series.pk', 'instances.series_pk')
     .innerJoin('studies', 'studies.pk', 'series.study_pk')
     .where('studies.study_uid', '=', scope.studyUid);
+  // A study the reader may not see matches nothing, exactly like an unknown UID.
+  const visible = studyVisible('studies', access);
+  if (visible) q = q.where(visible);
   // Lower levels are matched together with the study, so a series of another study is "not found".
   if (scope.seriesUid !== undefined) q = q.where('series.series_uid', '=', scope.seriesUid);
   if (scope.sopUid !== undefined) q = q.where('instances.sop_uid', '=', scope.sopUid);
@@ -49,8 +53,12 @@ function scoped(db: Kysely<ArchiveSchema>, scope: RetrieveScope) {
 }
 
 /** Instances in scope, ordered by series number then instance number; empty when nothing matches. */
-export async function findInstanceFiles(db: Kysely<ArchiveSchema>, scope: RetrieveScope): Promise<InstanceFile[]> {
-  const rows = await scoped(db, scope)
+export async function findInstanceFiles(
+  db: Kysely<ArchiveSchema>,
+  scope: RetrieveScope,
+  access: AccessScope,
+): Promise<InstanceFile[]> {
+  const rows = await scoped(db, scope, access)
     .select([
       'studies.study_uid',
       'series.series_uid',
@@ -84,8 +92,9 @@ export async function findInstanceFiles(db: Kysely<ArchiveSchema>, scope: Retrie
 export async function findInstanceMetadata(
   db: Kysely<ArchiveSchema>,
   scope: RetrieveScope,
+  access: AccessScope,
 ): Promise<InstanceMetadata[]> {
-  const rows = await scoped(db, scope)
+  const rows = await scoped(db, scope, access)
     .select(['studies.study_uid', 'series.series_uid', 'instances.sop_uid', 'instances.metadata'])
     .execute();
   return rows.map((r) => ({
