@@ -1,0 +1,10 @@
+export type { Access } from './access.js';
+export { isLoopbackHost } from './authConfig.js';
+export { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers, warnWhenNoUsers } from './demoUsers.js';
+export { LOCAL_PRINCIPAL } from './guard.js';
+export * from './principal.js';
+export { PUBLIC_ROUTES, type PublicRoute } from './publicRoutes.js';
+export { REAUTH_DEFAULT_SEC, requireRecentReauth } from './reauth.js';
+export type { AuthService } from './service.js';
+export type { ApiTokenInfo } from './tokens.js';
+export type { AuthUser } from './users.js';
