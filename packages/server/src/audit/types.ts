@@ -19,8 +19,12 @@ export interface AuditEventInput {
   outcome: 'success' | 'failure';
   /** Who; omit for failed logins of unknown users (then give `actorName`). */
   principal?: Principal;
-  /** Login name tried (failed logins) when there is no principal. */
+  /** Login name tried (failed logins), or the calling AE title of a DIMSE peer, when there is no principal. */
   actorName?: string;
+  /** Kind of actor when there is no principal (default: 'user'; DIMSE peers: 'dimse'). */
+  actorKind?: Principal['kind'];
+  /** The actor's institution when there is no principal (a DIMSE peer's institution). */
+  institutionPk?: string | null;
   /** Client IP or calling AE host. */
   address?: string;
   /** What: a study/patient/user/rule…; patient fields may hold PHI (the audit trail is a protected store). */

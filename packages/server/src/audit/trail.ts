@@ -1,0 +1,172 @@
+import type { Archive } from '@lingshu/archive';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { migratePlatform } from '../platform/migrate.js';
+import { atnaEventOf } from './atna.js';
+import { type AuditRecord, type AuditRow, GENESIS_HASH, hashRecord } from './chain.js';
+import { AUDIT_MIGRATIONS } from './migrations.js';
+import { type AuditDb, auditDb, valuesOf } from './table.js';
+import type { AuditEventInput, AuditSink } from './types.js';
+
+/** Most events in one INSERT (a busy server's queue drains in a few transactions). */
+const MAX_BATCH = 500;
+/** Study UIDs kept on one event (a QIDO page may list many; the count goes to `detail`). */
+const MAX_STUDY_UIDS = 100;
+const MAX_TEXT = 1024;
+/** Advisory lock class for the chain head (with hashtext(current_schema()) as the second key). */
+const CHAIN_LOCK = 4242003;
+
+/** An event with its time and coded fields, waiting for its place in the chain. */
+type Prepared = Omit<AuditRecord, 'seq' | 'prevHash'>;
+
+interface Pending {
+  event: Prepared;
+  done: () => void;
+}
+
+function text(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  // PostgreSQL text cannot hold NUL; overlong values are cut (the trail is not a blob store).
+  return value.replaceAll('\u0000', '').slice(0, MAX_TEXT);
+}
+
+/** Time, actor, ATNA codes and normalised fields of one event (no database work). */
+export function prepareEvent(event: AuditEventInput, at: Date): Prepared {
+  const p = event.principal;
+  const atna = atnaEventOf(event);
+  const uids = event.resource?.studyUids?.map((u) => text(u) ?? '').filter((u) => u.length > 0);
+  let detail: Record<string, string | number | boolean> | null = event.detail
+    ? (JSON.parse(JSON.stringify(event.detail)) as Record<string, string | number | boolean>)
+    : null;
+  if (uids && uids.length > MAX_STUDY_UIDS) detail = { ...(detail ?? {}), studies: uids.length };
+  return {
+    at: at.toISOString(),
+    action: event.action,
+    outcome: event.outcome,
+    actorKind: p?.kind ?? event.actorKind ?? 'user',
+    actorId: text(p?.id),
+    actorName: text(p?.name ?? event.actorName),
+    role: p?.role ?? null,
+    institutionPk: p ? p.institutionPk : (event.institutionPk ?? null),
+    address: text(event.address),
+    resourceType: event.resource?.type ?? null,
+    resourceId: text(event.resource?.id),
+    studyUids: uids && uids.length > 0 ? uids.slice(0, MAX_STUDY_UIDS) : null,
+    patientId: text(event.resource?.patientId),
+    via: text(event.via),
+    detail,
+    eventCode: atna.eventId.code,
+    eventName: atna.eventId.meaning,
+    eventTypeCode: atna.eventType?.code ?? null,
+    eventAction: atna.actionCode,
+  };
+}
+
+/** PHI-free label of a failure for the application log (SQLSTATE or error class). */
+function failureKind(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return e instanceof Error ? e.constructor.name : typeof e;
+}
+
+/**
+ * The hash-chained audit trail. `record()` queues an event and resolves once it is committed;
+ * events arriving while a write is in flight go into the next INSERT (group commit). Each write
+ * takes a transaction-scoped advisory lock, reads the chain head and appends after it, so several
+ * processes sharing one PostgreSQL still build one unbroken chain.
+ */
+export class AuditTrail implements AuditSink {
+  private queue: Pending[] = [];
+  private writing: Promise<void> | null = null;
+  private closed = false;
+  /** Committed INSERT transactions so far (group commit keeps this far below the event count). */
+  writes = 0;
+
+  private constructor(
+    private readonly db: AuditDb,
+    private readonly log: Logger,
+  ) {}
+
+  /** Applies the audit migrations and returns the trail. */
+  static async open(archive: Archive, log: Logger): Promise<AuditTrail> {
+    await migratePlatform(archive.index.db, 'audit', AUDIT_MIGRATIONS);
+    return new AuditTrail(auditDb(archive), log);
+  }
+
+  record(event: AuditEventInput): Promise<void> {
+    let prepared: Prepared;
+    try {
+      if (this.closed) throw new Error('audit trail closed');
+      prepared = prepareEvent(event, new Date());
+    } catch (e) {
+      this.log.error({ kind: failureKind(e), action: event.action }, 'audit event not recorded');
+      return Promise.resolve();
+    }
+    return new Promise<void>((done) => {
+      this.queue.push({ event: prepared, done });
+      this.kick();
+    });
+  }
+
+  /** Resolves once every event recorded so far is committed (or its failure logged). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /** Flushes; later events are refused (logged). */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  private kick(): void {
+    if (this.writing || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    this.writing = this.writeWithRetry(batch).finally(() => {
+      for (const p of batch) p.done();
+      this.writing = null;
+      this.kick();
+    });
+  }
+
+  private async writeWithRetry(batch: Pending[]): Promise<void> {
+    try {
+      await this.append(batch.map((p) => p.event));
+    } catch (first) {
+      // One retry covers a dropped pooled connection or a serialization hiccup.
+      try {
+        await this.append(batch.map((p) => p.event));
+      } catch (e) {
+        this.log.error(
+          { kind: failureKind(e), firstKind: failureKind(first), events: batch.length },
+          'audit events could not be recorded',
+        );
+      }
+    }
+  }
+
+  /** One transaction: lock the chain head, read it, chain the events after it, insert them. */
+  private async append(events: Prepared[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK}, hashtext(current_schema()))`.execute(trx);
+      const head = await trx
+        .selectFrom('audit_log')
+        .select(['seq', 'hash'])
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      let seq = head ? Number(head.seq) : 0;
+      let prevHash = head?.hash ?? GENESIS_HASH;
+      const rows: AuditRow[] = [];
+      for (const event of events) {
+        seq += 1;
+        const record: AuditRecord = { ...event, seq, prevHash };
+        const hash = hashRecord(record);
+        rows.push({ ...record, hash });
+        prevHash = hash;
+      }
+      await trx.insertInto('audit_log').values(rows.map(valuesOf)).execute();
+    });
+    this.writes++;
+  }
+}
