@@ -13,6 +13,9 @@ import type { AnalysisResult } from '../contract.js';
 
 export interface SegExportOptions {
   seriesNumber?: number;
+  /** Fixed UIDs (e.g. derived from the result key, so a re-run writes the same object). */
+  sopInstanceUID?: string;
+  seriesInstanceUID?: string;
   now?: Date;
 }
 
@@ -76,6 +79,8 @@ export function analysisToSeg(
     seriesDescription: `AI segmentation (${result.provenance.analyzerId})`,
     contentLabel: 'AI_SEGMENTATION',
     seriesNumber: options.seriesNumber ?? 9001,
+    ...(options.sopInstanceUID ? { sopInstanceUID: options.sopInstanceUID } : {}),
+    ...(options.seriesInstanceUID ? { seriesInstanceUID: options.seriesInstanceUID } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
 }

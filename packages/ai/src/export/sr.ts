@@ -25,6 +25,9 @@ export interface SrExportOptions {
   /** The SEG written for the same result (from analysisToSeg), so groups can reference segments. */
   segmentation?: { sopInstanceUID: string; seriesInstanceUID: string };
   seriesNumber?: number;
+  /** Fixed UIDs (e.g. derived from the result key, so a re-run writes the same object). */
+  sopInstanceUID?: string;
+  seriesInstanceUID?: string;
   now?: Date;
 }
 
@@ -150,6 +153,8 @@ export function analysisToSr(
     groups,
     seriesDescription: `AI measurements (${p.analyzerId})`,
     seriesNumber: options.seriesNumber ?? 9002,
+    ...(options.sopInstanceUID ? { sopInstanceUID: options.sopInstanceUID } : {}),
+    ...(options.seriesInstanceUID ? { seriesInstanceUID: options.seriesInstanceUID } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
 }
