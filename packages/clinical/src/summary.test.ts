@@ -10,6 +10,17 @@ describe('summarizeNodule', () => {
     expect(summarizeNodule(n, 'en')).toBe('Solid nodule, right upper lobe, 8.2 × 6.1 mm, Lung-RADS 4A');
   });
 
+  it('states the mean diameter on request (the report findings do)', () => {
+    const m = { ...n, meanDiameterMm: 7.15, volumeMm3: 180.4 };
+    expect(summarizeNodule(m, 'zh-CN', { withMeanDiameter: true })).toBe(
+      '右肺上叶实性结节，大小 8.2×6.1 mm，平均径 7.2 mm，体积 180 mm³，Lung-RADS 4A',
+    );
+    expect(summarizeNodule(m, 'en', { withMeanDiameter: true })).toBe(
+      'Solid nodule, right upper lobe, 8.2 × 6.1 mm, mean diameter 7.2 mm, volume 180 mm³, Lung-RADS 4A',
+    );
+    expect(summarizeNodule(m, 'zh-CN')).not.toContain('平均径');
+  });
+
   it('types, masses and zones', () => {
     expect(summarizeNodule({ type: 'ground-glass', lobe: 'LLL', meanDiameterMm: 7 }, 'zh-CN')).toBe(
       '左肺下叶磨玻璃结节，平均径 7.0 mm',

@@ -37,12 +37,20 @@ export function isMass(n: Pick<NoduleSummaryInput, 'longAxisMm' | 'meanDiameterM
   return (n.meanDiameterMm ?? n.longAxisMm ?? 0) > MASS_MM;
 }
 
+export interface NoduleSummaryOptions {
+  /** Also state the mean diameter when both axes are given (the report's 影像所见 does). */
+  withMeanDiameter?: boolean;
+}
+
 /**
  * One-line nodule description, e.g. 右肺上叶实性结节，大小 8.2×6.1 mm，Lung-RADS 4A /
  * Solid nodule, right upper lobe, 8.2 × 6.1 mm, Lung-RADS 4A.
  */
-export function summarizeNodule(n: NoduleSummaryInput, lang: Lang): string {
+export function summarizeNodule(n: NoduleSummaryInput, lang: Lang, options: NoduleSummaryOptions = {}): string {
   const mass = isMass(n);
+  const bothAxes = n.longAxisMm !== undefined && n.shortAxisMm !== undefined;
+  const mean =
+    options.withMeanDiameter && bothAxes && n.meanDiameterMm !== undefined ? mm(n.meanDiameterMm) : undefined;
   const where = locationName(n);
   const parts: string[] = [];
   const size =
@@ -56,6 +64,7 @@ export function summarizeNodule(n: NoduleSummaryInput, lang: Lang): string {
   if (lang === 'zh-CN') {
     parts.push(`${where?.['zh-CN'] ?? ''}${TYPE_ZH[n.type]}${mass ? '肿块' : '结节'}`);
     if (size) parts.push(size.zh);
+    if (mean) parts.push(`平均径 ${mean} mm`);
     if (n.volumeMm3 !== undefined) parts.push(`体积 ${Math.round(n.volumeMm3)} mm³`);
     if (n.lungRads) parts.push(`Lung-RADS ${n.lungRads}`);
     return parts.join('，');
@@ -63,6 +72,7 @@ export function summarizeNodule(n: NoduleSummaryInput, lang: Lang): string {
   parts.push(`${TYPE_EN[n.type]} ${mass ? 'mass' : 'nodule'}`);
   if (where) parts.push(where.en);
   if (size) parts.push(size.en);
+  if (mean) parts.push(`mean diameter ${mean} mm`);
   if (n.volumeMm3 !== undefined) parts.push(`volume ${Math.round(n.volumeMm3)} mm³`);
   if (n.lungRads) parts.push(`Lung-RADS ${n.lungRads}`);
   return parts.join(', ');
