@@ -189,7 +189,7 @@ describe(`fuzz: ${PER_SIDE} mutated instances via STOW-RS and ${PER_SIDE} via C-
 
   it('everything stored re-parses from the store and is indexed; files equal index rows; still serving', async () => {
     for (const uid of [...storedViaStow, ...storedViaDimse]) {
-      const loc = await s.ctx.archive.getInstanceLocation(uid);
+      const loc = await s.ctx.archive.getInstanceLocation(uid, { kind: 'all' });
       expect(loc, 'indexed').toBeDefined();
       const bytes = new Uint8Array(readFileSync(s.ctx.archive.files.path(loc!.storageKey)));
       expect(() => parseDicom(bytes)).not.toThrow();

@@ -89,7 +89,14 @@ export async function startLingshu(databaseUrl?: string): Promise<Peer> {
     {
       cwd: REPO_ROOT,
       // The embedded default (PGlite), whatever the calling shell has configured.
-      env: { ...process.env, DATABASE_URL: databaseUrl ?? '', LINGSHU_DB_SCHEMA: schema, LINGSHU_LOG_LEVEL: 'warn' },
+      // Loopback only, no login: the benchmark measures the archive, not authentication.
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl ?? '',
+        LINGSHU_DB_SCHEMA: schema,
+        LINGSHU_LOG_LEVEL: 'warn',
+        LINGSHU_AUTH_REQUIRED: 'false',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

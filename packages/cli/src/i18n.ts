@@ -12,6 +12,12 @@ Commands:
   serve          Start the server: DICOMweb, DICOM, status page (demo studies on first start)
   analyze PATH   Run the chest CT AI on a study (folder, zip or stored Study UID); write JSON, SR, SEG
   eval           Evaluate the chest CT AI on generated phantom scans with ground truth
+  audit verify|export  Check the audit trail's hash chain; export audit events as JSON lines
+  worker         Run AI workers on the shared job queue (scale-out)
+  rules          AI routing rules: list, show, set, dry-run
+  user           User accounts: add, list, passwd, disable, enable, unlock
+  token create   Create an API token (printed once)
+  institution    Institutions of the network (医联体): add, list, update
 
 Global options:
   --lang en|zh-CN   Language of messages (default: from LANG)
@@ -26,6 +32,7 @@ Options:
   --data DIR                     Data directory (default ./.lingshu, or LINGSHU_DATA_DIR)
   --concurrency N                Parallel file reads (default 8)
   --on-duplicate reject|overwrite  What to do with an instance already stored with other content
+  --institution CODE             Institution new studies belong to (default: the 'default' hub)
   --json                         Print the summary as JSON
   --log FILE                     Append one JSON line per instance (status, UIDs or error code)
   --lang en|zh-CN                Language of messages`,
@@ -37,6 +44,22 @@ Options:
   --out DIR    Output folder (required)
   --seed N     Random seed (default 42)
   --small      Small matrix and few slices (quick; for tests)
+  --lang en|zh-CN`,
+  'usage.audit': `Usage: lingshu audit verify|export [options]
+
+verify   Recompute the audit trail's hash chain; exit 0 when intact, 1 naming the first broken event
+export   Write audit events as JSON lines (stdout, or --out FILE with a progress bar)
+Settings as for "lingshu serve": flags > environment (LINGSHU_*, DATABASE_URL) > config file.
+
+Options:
+  --data DIR        Data directory (default ./.lingshu, or LINGSHU_DATA_DIR)
+  --config FILE     JSON configuration file (or LINGSHU_CONFIG)
+  --from ISO        Export events at or after this time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z)
+  --to ISO          Export events before this time
+  --user U          Only events of this login name or user id
+  --patient ID      Only events about this patient ID
+  --action A        Only this action (login, query, read, write, export, share, …)
+  --out FILE        Write to FILE (must not exist) instead of stdout
   --lang en|zh-CN`,
   'usage.serve': `Usage: lingshu serve [options]
 
@@ -89,6 +112,8 @@ Options:
   'error.failed': 'Failed ({code}): {message}',
   'error.unknownCommand': 'Unknown command "{command}". Run "lingshu --help".',
   'import.noPaths': 'Give at least one PATH to import',
+  'import.foreignStudy':
+    '{count} instances belong to studies owned by another institution: stored there, owner unchanged',
   'import.discovering': 'Looking for files…',
   'import.found': 'Found {files} files ({mb} MB)',
   'import.progress': '{done}/{total} files, {filesPerSec} files/s, {mbPerSec} MB/s',
@@ -111,17 +136,82 @@ Options:
   'serve.firstStart': 'Empty archive: generating and importing the demo studies…',
   'serve.demoImported': 'Demo studies imported: {instances} instances',
   'serve.stopping': 'Stopping…',
+  'audit.usage': 'Use "lingshu audit verify" or "lingshu audit export"',
+  'audit.intact': '{events} events, chain intact (head #{seq} {hash})',
+  'audit.broken': 'audit chain broken at event {seq}: {reason} ({events} events before it verified)',
+  'audit.reason.hash': 'hash mismatch (the event was changed)',
+  'audit.reason.prevHash': 'prev_hash mismatch (the link to the previous event was changed)',
+  'audit.reason.gap': 'event missing (deleted)',
+  'audit.exported': 'Exported {events} audit events to {out}',
+  'audit.progress': '{done}/{total} audit events exported',
+  'usage.worker': `Usage: lingshu worker [options]
+
+Runs AI workers that take analysis jobs from the shared queue (PostgreSQL via DATABASE_URL) and
+store results into the shared archive (same data directory and database as the servers).
+Stops on SIGINT/SIGTERM after the running analyses finish.
+
+Options:
+  --concurrency N            Jobs analysed at the same time (default 1)
+  --analyzers-module PATH    Extra analyzers: a JS/TS module exporting \`analyzers: Analyzer[]\`
+  --data DIR                 Data directory (default ./.lingshu, or LINGSHU_DATA_DIR)
+  --config FILE              JSON configuration file
+  --lang en|zh-CN`,
+  'worker.ready': 'AI worker ready (pid {pid}): {concurrency} concurrent jobs; analyzers: {analyzers}',
+  'worker.stopping': 'Stopping the AI worker after the running jobs…',
+  'usage.rules': `Usage: lingshu rules list|show ID|set FILE|dry-run STUDY_UID [options]
+
+AI routing rules: which analyzers a stored study gets (see docs/orchestration.md).
+
+Commands:
+  list               The rules in order (id, enabled, priority, analyzers, name)
+  show ID            One rule as JSON
+  set FILE           Replace all rules with the JSON list in FILE (validated first)
+  dry-run STUDY_UID  Which analyzers the study would get, and why
+
+Options:
+  --data DIR    Data directory (default ./.lingshu, or LINGSHU_DATA_DIR)
+  --config FILE JSON configuration file
+  --json        Print JSON
+  --lang en|zh-CN`,
+  'usage.institution': `Usage: lingshu institution add|list|update [options]
+
+The institutions of the hospital network (医联体): the hub hospital and primary-care sites.
+Studies belong to the institution that sent them (see docs/institutions.md).
+
+Commands:
+  add      --code C --name N [--name-en E] [--kind hub|primary] [--hub CODE] [--ae AE1,AE2]
+  list     Code, kind, hub, names and calling AE titles
+  update   --code C and the fields to change (--hub '' removes the hub; --ae replaces the list)
+
+Options:
+  --data DIR    Data directory (default ./.lingshu, or LINGSHU_DATA_DIR)
+  --config FILE JSON configuration file
+  --json        Print JSON
+  --lang en|zh-CN`,
+  'institution.header': 'CODE         KIND     HUB          NAME [AE TITLES]',
+  'institution.added': 'Institution {code} added.',
+  'institution.updated': 'Institution {code} updated.',
+  'institution.unknown': 'No institution has the code {code}',
+  'institution.badKind': '--kind must be hub or primary',
+  'institution.needCodeName': 'Give --code and --name',
+  'institution.needCode': 'Give --code of the institution to update',
+  'institution.unknownCommand': 'Use: lingshu institution add|list|update',
+  'rules.none': 'No routing rules.',
+  'rules.notFound': 'No rule has this id.',
+  'rules.saved': '{count} rules saved.',
+  'rules.noMatch': 'No analyzer would run on this study.',
+  'rules.match': 'Analyzer {analyzer} (rule {rule}, priority {priority})',
+  'rules.matched': 'matched',
+  'rules.notMatched': 'not matched',
+  'rules.disabled': 'disabled',
   'page.title': 'Lingshu status',
   'page.version': 'Version',
   'page.patients': 'Patients',
   'page.studies': 'Studies',
   'page.series': 'Series',
   'page.instances': 'Instances',
-  'page.latest': 'Latest studies',
-  'page.date': 'Study date',
-  'page.modalities': 'Modalities',
-  'page.description': 'Description',
-  'page.none': 'No studies yet. Import some with: lingshu import PATH',
+  'page.signIn':
+    'Studies are shown only after login (DICOMweb at /dicomweb and the REST API at /api need credentials; see docs/security.md).',
   'analyze.onePath': 'Give exactly one PATH (a folder, zip or DICOMDIR of one study) or a stored Study Instance UID',
   'analyze.noSuchPath': 'The path does not exist',
   'analyze.read': 'Read {instances} images in {series} series ({skipped} files skipped)',
@@ -139,6 +229,53 @@ Options:
   'analyze.col.category': 'Category',
   'analyze.col.confidence': 'Confidence',
   'eval.running': 'Evaluating',
+  'usage.user': `Usage: lingshu user add|list|passwd|disable|enable|unlock [USERNAME] [options]
+
+User accounts of the server (same data directory / DATABASE_URL as lingshu serve).
+
+  user add --username U --role R [--institution CODE] [--display-name N] [--password-stdin]
+  user list [--json]
+  user passwd U [--password-stdin]
+  user disable U | user enable U | user unlock U
+
+Roles: admin, radiologist, resident, technician, referring, qc, researcher. Without --institution
+admin and qc are network-wide, other roles belong to the default hospital. The password is asked
+without echo (twice), or read from the first line of stdin with --password-stdin; it is never a
+command-line argument. Policy: at least 10 characters, 3 of lower/upper/digit/other, not the user name.
+
+Options:
+  --data DIR      Data directory (default ./.lingshu, or LINGSHU_DATA_DIR)
+  --config FILE   JSON configuration file (or LINGSHU_CONFIG)
+  --lang en|zh-CN`,
+  'usage.token': `Usage: lingshu token create --user U --name N [--scope p,…] [--expires-days D] [options]
+
+Creates an API token for user U and prints it once on stdout (only its hash is stored). Use it as
+"Authorization: Bearer <token>". --scope limits it to some of the user's permissions
+(e.g. study:read); --expires-days makes it expire.
+
+Options:
+  --data DIR      Data directory (default ./.lingshu, or LINGSHU_DATA_DIR)
+  --config FILE   JSON configuration file (or LINGSHU_CONFIG)
+  --lang en|zh-CN`,
+  'user.passwordPrompt': 'New password:',
+  'user.passwordAgain': 'Repeat the password:',
+  'user.passwordMismatch': 'The two passwords differ',
+  'user.needName': 'Give the user name',
+  'user.notFound': 'No user has this user name',
+  'user.addNeeds': 'user add needs --username and --role',
+  'user.badRole': 'The role must be one of {roles}',
+  'user.added': 'User {username} added (role {role}, institution {institution})',
+  'user.none': 'No users yet.',
+  'user.disabled': 'disabled',
+  'user.locked': 'locked',
+  'user.active': 'active',
+  'user.passwordSet': 'Password of {username} set; their sessions were ended',
+  'user.disabledDone': 'User {username} disabled; their sessions were ended',
+  'user.enabledDone': 'User {username} enabled',
+  'user.unlocked': 'User {username} unlocked',
+  'token.needs': 'token create needs --user and --name',
+  'token.badDays': '--expires-days must be a whole number of days',
+  'token.created': 'Token "{name}" (id {id}) for {username}: shown once, store it now',
   'eval.tuningSeeds': 'Note: seeds 1–100 are the tuning range; report figures from held-out seeds ≥ 1000.',
 } as const;
 
@@ -155,6 +292,12 @@ const ZH: Record<MessageKey, string> = {
   serve          启动服务: DICOMweb、DICOM、状态页（首次启动时导入演示检查）
   analyze 路径   对一个检查（文件夹、zip 或已存储的 Study UID）运行胸部 CT AI；输出 JSON、SR、SEG
   eval           在带真值的合成体模扫描上评估胸部 CT AI
+  audit verify|export  校验审计日志哈希链；以 JSON Lines 导出审计事件
+  worker         在共享任务队列上运行 AI 工作进程（横向扩展）
+  rules          AI 路由规则: 列出、查看、设置、试运行
+  user           用户账号: 添加、列出、改密码、停用、启用、解锁
+  token create   创建 API 令牌（仅显示一次）
+  institution    医联体机构: 添加、列出、更新
 
 通用选项:
   --lang en|zh-CN   消息语言（默认取自 LANG）
@@ -169,6 +312,7 @@ const ZH: Record<MessageKey, string> = {
   --data 目录                     数据目录（默认 ./.lingshu，或 LINGSHU_DATA_DIR）
   --concurrency N                 并行读取的文件数（默认 8）
   --on-duplicate reject|overwrite  已存在但内容不同的实例如何处理
+  --institution 代码              新检查所属的机构（默认: default 中心医院）
   --json                          以 JSON 输出汇总
   --log 文件                      每个实例追加一行 JSON（状态、UID 或错误码）
   --lang en|zh-CN                 消息语言`,
@@ -180,6 +324,22 @@ const ZH: Record<MessageKey, string> = {
   --out 目录   输出文件夹（必填）
   --seed N     随机种子（默认 42）
   --small      小矩阵、少层数（快速，用于测试）
+  --lang en|zh-CN`,
+  'usage.audit': `用法: lingshu audit verify|export [选项]
+
+verify   重新计算审计日志的哈希链；完整时退出码 0，断开时退出码 1 并指出第一条出错的记录
+export   以 JSON Lines 导出审计事件（输出到标准输出，或用 --out FILE 写入文件并显示进度条）
+配置方式同 "lingshu serve"：命令行参数 > 环境变量（LINGSHU_*、DATABASE_URL）> 配置文件。
+
+选项:
+  --data DIR        数据目录（默认 ./.lingshu，或 LINGSHU_DATA_DIR）
+  --config FILE     JSON 配置文件（或 LINGSHU_CONFIG）
+  --from ISO        只导出此时间及之后的事件（如 2026-11-01 或 2026-11-01T08:00:00Z）
+  --to ISO          只导出此时间之前的事件
+  --user U          只导出此登录名或用户 ID 的事件
+  --patient ID      只导出与此患者 ID 相关的事件
+  --action A        只导出此类操作（login、query、read、write、export、share 等）
+  --out FILE        写入 FILE（不得已存在），而不是标准输出
   --lang en|zh-CN`,
   'usage.serve': `用法: lingshu serve [选项]
 
@@ -230,6 +390,7 @@ const ZH: Record<MessageKey, string> = {
   'error.failed': '失败（{code}）: {message}',
   'error.unknownCommand': '未知命令 "{command}"。请运行 "lingshu --help"。',
   'import.noPaths': '请至少给出一个要导入的路径',
+  'import.foreignStudy': '{count} 个实例属于其他机构的检查：已存入该检查，归属机构不变',
   'import.discovering': '正在查找文件…',
   'import.found': '找到 {files} 个文件（{mb} MB）',
   'import.progress': '{done}/{total} 个文件，{filesPerSec} 文件/秒，{mbPerSec} MB/秒',
@@ -251,17 +412,79 @@ const ZH: Record<MessageKey, string> = {
   'serve.firstStart': '归档为空: 正在生成并导入演示检查…',
   'serve.demoImported': '演示检查已导入: {instances} 个实例',
   'serve.stopping': '正在停止…',
+  'audit.usage': '请使用 "lingshu audit verify" 或 "lingshu audit export"',
+  'audit.intact': '共 {events} 条记录，审计链完整（链头 #{seq} {hash}）',
+  'audit.broken': '审计链在第 {seq} 条记录处断开：{reason}（其之前的 {events} 条记录校验通过）',
+  'audit.reason.hash': '哈希不符（该记录被修改）',
+  'audit.reason.prevHash': 'prev_hash 不符（与上一条记录的链接被修改）',
+  'audit.reason.gap': '记录缺失（被删除）',
+  'audit.exported': '已导出 {events} 条审计事件到 {out}',
+  'audit.progress': '已导出 {done}/{total} 条审计事件',
+  'usage.worker': `用法: lingshu worker [选项]
+
+运行 AI 工作进程: 从共享队列（通过 DATABASE_URL 连接 PostgreSQL）领取分析任务，并把结果存入
+共享归档（与服务进程使用相同的数据目录和数据库）。收到 SIGINT/SIGTERM 后，等正在运行的分析完成再退出。
+
+选项:
+  --concurrency N            同时分析的任务数（默认 1）
+  --analyzers-module PATH    额外的分析器: 导出 \`analyzers: Analyzer[]\` 的 JS/TS 模块
+  --data DIR                 数据目录（默认 ./.lingshu，或 LINGSHU_DATA_DIR）
+  --config FILE              JSON 配置文件
+  --lang en|zh-CN`,
+  'worker.ready': 'AI 工作进程已就绪（pid {pid}）: 并发 {concurrency} 个任务; 分析器: {analyzers}',
+  'worker.stopping': '正在停止 AI 工作进程（等待运行中的任务完成）…',
+  'usage.rules': `用法: lingshu rules list|show ID|set FILE|dry-run STUDY_UID [选项]
+
+AI 路由规则: 一个已存储的检查会交给哪些分析器（见 docs/orchestration.md）。
+
+子命令:
+  list               按顺序列出规则（编号、是否启用、优先级、分析器、名称）
+  show ID            以 JSON 显示一条规则
+  set FILE           用 FILE 中的 JSON 列表替换全部规则（先校验）
+  dry-run STUDY_UID  试运行: 该检查会交给哪些分析器，以及原因
+
+选项:
+  --data DIR    数据目录（默认 ./.lingshu，或 LINGSHU_DATA_DIR）
+  --config FILE JSON 配置文件
+  --json        输出 JSON
+  --lang en|zh-CN`,
+  'usage.institution': `用法: lingshu institution add|list|update [选项]
+
+医联体内的机构：中心医院与基层医疗机构。检查归属于发送它的机构（见 docs/institutions.md）。
+
+命令:
+  add      --code 代码 --name 名称 [--name-en 英文名] [--kind hub|primary] [--hub 代码] [--ae AE1,AE2]
+  list     代码、类型、所属中心、名称与调用方 AE 名称
+  update   --code 代码 及要修改的字段（--hub '' 取消所属中心；--ae 替换整个列表）
+
+选项:
+  --data 目录    数据目录（默认 ./.lingshu，或 LINGSHU_DATA_DIR）
+  --config 文件  JSON 配置文件
+  --json         以 JSON 输出
+  --lang en|zh-CN`,
+  'institution.header': '代码         类型     所属中心     名称 [AE 名称]',
+  'institution.added': '已添加机构 {code}。',
+  'institution.updated': '已更新机构 {code}。',
+  'institution.unknown': '没有代码为 {code} 的机构',
+  'institution.badKind': '--kind 只能是 hub 或 primary',
+  'institution.needCodeName': '请给出 --code 和 --name',
+  'institution.needCode': '请给出要更新机构的 --code',
+  'institution.unknownCommand': '用法: lingshu institution add|list|update',
+  'rules.none': '没有路由规则。',
+  'rules.notFound': '没有此编号的规则。',
+  'rules.saved': '已保存 {count} 条规则。',
+  'rules.noMatch': '该检查不会交给任何分析器。',
+  'rules.match': '分析器 {analyzer}（规则 {rule}，优先级 {priority}）',
+  'rules.matched': '匹配',
+  'rules.notMatched': '不匹配',
+  'rules.disabled': '已停用',
   'page.title': '灵枢状态',
   'page.version': '版本',
   'page.patients': '患者',
   'page.studies': '检查',
   'page.series': '序列',
   'page.instances': '实例',
-  'page.latest': '最新检查',
-  'page.date': '检查日期',
-  'page.modalities': '模态',
-  'page.description': '描述',
-  'page.none': '暂无检查。可用以下命令导入: lingshu import 路径',
+  'page.signIn': '登录后才能查看检查（/dicomweb 与 /api 均需身份认证，见 docs/security.md）。',
   'analyze.onePath': '请给出一个路径（单个检查的文件夹、zip 或 DICOMDIR）或已存储的 Study Instance UID',
   'analyze.noSuchPath': '路径不存在',
   'analyze.read': '已读取 {series} 个序列中的 {instances} 幅图像（跳过 {skipped} 个文件）',
@@ -279,6 +502,53 @@ const ZH: Record<MessageKey, string> = {
   'analyze.col.category': '分类',
   'analyze.col.confidence': '置信度',
   'eval.running': '正在评估',
+  'usage.user': `用法: lingshu user add|list|passwd|disable|enable|unlock [用户名] [选项]
+
+管理服务器的用户账号（与 lingshu serve 使用相同的数据目录 / DATABASE_URL）。
+
+  user add --username 用户名 --role 角色 [--institution 机构代码] [--display-name 显示名] [--password-stdin]
+  user list [--json]
+  user passwd 用户名 [--password-stdin]
+  user disable 用户名 | user enable 用户名 | user unlock 用户名
+
+角色: admin、radiologist、resident、technician、referring、qc、researcher。未指定 --institution 时，
+admin 和 qc 为全网账号，其他角色属于默认医院。密码在终端输入时不回显（输入两次），或用
+--password-stdin 从标准输入第一行读取；密码从不作为命令行参数。密码策略: 至少 10 个字符，
+包含小写、大写、数字、其他字符中的至少 3 类，且不能与用户名相同。
+
+选项:
+  --data 目录      数据目录（默认 ./.lingshu，或 LINGSHU_DATA_DIR）
+  --config 文件    JSON 配置文件（或 LINGSHU_CONFIG）
+  --lang en|zh-CN`,
+  'usage.token': `用法: lingshu token create --user 用户名 --name 名称 [--scope 权限,…] [--expires-days 天数] [选项]
+
+为用户创建 API 令牌，并在标准输出上仅显示一次（只保存其哈希）。使用方式:
+"Authorization: Bearer <令牌>"。--scope 将令牌限制为该用户的部分权限（如 study:read）；
+--expires-days 设置有效天数。
+
+选项:
+  --data 目录      数据目录（默认 ./.lingshu，或 LINGSHU_DATA_DIR）
+  --config 文件    JSON 配置文件（或 LINGSHU_CONFIG）
+  --lang en|zh-CN`,
+  'user.passwordPrompt': '新密码:',
+  'user.passwordAgain': '再次输入密码:',
+  'user.passwordMismatch': '两次输入的密码不一致',
+  'user.needName': '请给出用户名',
+  'user.notFound': '没有此用户名的用户',
+  'user.addNeeds': 'user add 需要 --username 和 --role',
+  'user.badRole': '角色必须是以下之一: {roles}',
+  'user.added': '已添加用户 {username}（角色 {role}，机构 {institution}）',
+  'user.none': '尚无用户。',
+  'user.disabled': '已停用',
+  'user.locked': '已锁定',
+  'user.active': '正常',
+  'user.passwordSet': '已设置 {username} 的密码；其会话已全部结束',
+  'user.disabledDone': '已停用用户 {username}；其会话已全部结束',
+  'user.enabledDone': '已启用用户 {username}',
+  'user.unlocked': '已解锁用户 {username}',
+  'token.needs': 'token create 需要 --user 和 --name',
+  'token.badDays': '--expires-days 必须是整数天数',
+  'token.created': '已为 {username} 创建令牌“{name}”（编号 {id}）: 仅显示这一次，请立即保存',
   'eval.tuningSeeds': '注意: 种子 1–100 为调参范围；对外报告请使用未参与调参的种子（≥ 1000）。',
 };
 

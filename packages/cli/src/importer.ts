@@ -13,6 +13,8 @@ export interface ImportRunOptions {
   batchBytes?: number;
   /** Folders never walked into (the archive's own data directory). */
   exclude?: string[];
+  /** Institution (institutions.pk) new studies belong to (`--institution CODE`); default the 'default' hub. */
+  institutionPk?: string;
   /** Stops reading further files; batches already handed to the archive complete. */
   signal?: AbortSignal;
   onDiscovered?(files: number, bytes: number): void;
@@ -114,7 +116,11 @@ export async function importPaths(
       progress(1, bytes.length);
       return;
     }
-    batch.push({ bytes, source: candidate.source });
+    batch.push({
+      bytes,
+      source: candidate.source,
+      ...(options.institutionPk ? { institutionPk: options.institutionPk } : {}),
+    });
     batchSizeBytes += bytes.length;
     if (batch.length >= batchSize || batchSizeBytes >= batchBytes) await flush();
   };

@@ -1,9 +1,14 @@
 import { type ErrorCode, isLingshuError, toLingshuError } from '@lingshu/dicom';
 import { analyzeCommand } from './commands/analyze.js';
+import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { importCommand } from './commands/import.js';
+import { institutionCommand } from './commands/institution.js';
+import { rulesCommand } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
+import { tokenCommand, userCommand } from './commands/user.js';
+import { workerCommand } from './commands/worker.js';
 import { type CliContext, cliVersion, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, helpContext } from './context.js';
 import { langFromEnv, translator } from './i18n.js';
 
@@ -15,6 +20,12 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   analyze: analyzeCommand,
   eval: evalCommand,
+  audit: auditCommand,
+  worker: workerCommand,
+  rules: rulesCommand,
+  user: userCommand,
+  token: tokenCommand,
+  institution: institutionCommand,
 };
 
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'CONFIG_INVALID']);

@@ -16,7 +16,7 @@ export interface ProgressOptions {
   /** Seconds between plain lines when the stream is not a terminal (default 2). */
   plainIntervalSeconds?: number;
   /** What is counted (default files). */
-  unit?: 'files' | 'studies';
+  unit?: 'files' | 'studies' | 'events';
   /** No output at all (e.g. `--json` into a pipe). */
   quiet?: boolean;
 }
@@ -45,7 +45,7 @@ export function createProgress(options: ProgressOptions): Progress {
       {
         stream: options.stream,
         format:
-          options.unit === 'studies'
+          options.unit === 'studies' || options.unit === 'events'
             ? `{bar} {value}/{total} | ETA {eta_formatted}`
             : `{bar} {percentage}% | {value}/{total} | {filesPerSec} files/s | {mbPerSec} MB/s | ETA {eta_formatted}`,
         hideCursor: true,
@@ -76,7 +76,8 @@ export function createProgress(options: ProgressOptions): Progress {
   let printed = 0;
   const line = (): void => {
     printed = files;
-    const key = options.unit === 'studies' ? 'demo.progress' : 'import.progress';
+    const key =
+      options.unit === 'studies' ? 'demo.progress' : options.unit === 'events' ? 'audit.progress' : 'import.progress';
     options.stream.write(`${options.t(key, { done: files, total: options.totalFiles, ...payload() })}\n`);
   };
   return {

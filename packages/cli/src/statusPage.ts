@@ -1,31 +1,14 @@
-import type { ArchiveCounts, StudySummary } from '@lingshu/archive';
+import type { ArchiveCounts } from '@lingshu/archive';
 import { type Lang, translator } from './i18n.js';
 
-/** What the status page shows: counts and the latest studies without patient identity. */
+/**
+ * What the public status page shows: the version and archive totals only. It is reachable without
+ * login, so it lists no study (not even dates or descriptions: those belong to an institution).
+ */
 export interface ArchiveStatus {
   name: 'Lingshu';
   version: string;
   counts: ArchiveCounts;
-  latestStudies: StudyRow[];
-}
-
-/** A study as the page lists it: no patient name, ID or birth date (there is no auth yet). */
-export interface StudyRow {
-  studyDate: string;
-  modalities: string[];
-  description: string;
-  numberOfSeries: number;
-  numberOfInstances: number;
-}
-
-export function studyRow(s: StudySummary): StudyRow {
-  return {
-    studyDate: s.studyDate,
-    modalities: s.modalities,
-    description: s.description,
-    numberOfSeries: s.numberOfSeries,
-    numberOfInstances: s.numberOfInstances,
-  };
 }
 
 export function escapeHtml(text: string): string {
@@ -33,10 +16,6 @@ export function escapeHtml(text: string): string {
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
-}
-
-function formatDate(da: string): string {
-  return /^\d{8}$/.test(da) ? `${da.slice(0, 4)}-${da.slice(4, 6)}-${da.slice(6, 8)}` : da;
 }
 
 /** The status page HTML in zh-CN or English. */
@@ -53,19 +32,6 @@ export function renderStatusPage(status: ArchiveStatus, lang: Lang): string {
   )
     .map(([key, n]) => `<div class="card"><div class="n">${n}</div><div>${escapeHtml(t(key))}</div></div>`)
     .join('');
-  const rows = status.latestStudies
-    .map(
-      (s) =>
-        `<tr><td>${escapeHtml(formatDate(s.studyDate))}</td><td>${escapeHtml(s.modalities.join(', '))}</td>` +
-        `<td>${escapeHtml(s.description)}</td><td>${s.numberOfSeries}</td><td>${s.numberOfInstances}</td></tr>`,
-    )
-    .join('');
-  const table =
-    status.latestStudies.length === 0
-      ? `<p>${escapeHtml(t('page.none'))}</p>`
-      : `<table><thead><tr><th>${escapeHtml(t('page.date'))}</th><th>${escapeHtml(t('page.modalities'))}</th>` +
-        `<th>${escapeHtml(t('page.description'))}</th><th>${escapeHtml(t('page.series'))}</th>` +
-        `<th>${escapeHtml(t('page.instances'))}</th></tr></thead><tbody>${rows}</tbody></table>`;
   const other = lang === 'zh-CN' ? '<a href="?lang=en">English</a>' : '<a href="?lang=zh-CN">中文</a>';
   return `<!doctype html>
 <html lang="${lang}">
@@ -78,8 +44,7 @@ table{border-collapse:collapse;margin-top:1rem}td,th{border-bottom:1px solid #dd
 <h1>灵枢 Lingshu</h1>
 <p>${escapeHtml(t('page.version'))} ${escapeHtml(status.version)} · ${other}</p>
 <div class="cards">${cards}</div>
-<h2>${escapeHtml(t('page.latest'))}</h2>
-${table}
+<p>${escapeHtml(t('page.signIn'))}</p>
 </body>
 </html>
 `;

@@ -34,6 +34,9 @@ export const ERROR_CODES = {
   ARCHIVE_STORAGE_FAILED: 'The object store could not write the file',
   ARCHIVE_INDEX_FAILED: 'The index could not record the instance',
   ARCHIVE_BAD_CURSOR: 'The change-log cursor is invalid',
+  ARCHIVE_STUDY_NOT_WRITABLE: 'The instance cannot be stored into this study',
+  INSTITUTION_NOT_FOUND: 'No institution has this code',
+  INSTITUTION_CONFLICT: 'The institution code or an AE title is already in use',
   // HTTP / DICOMweb
   HTTP_BAD_PARAMETER: 'A query or path parameter is invalid',
   HTTP_NOT_FOUND: 'No resource matches the request',
@@ -56,6 +59,22 @@ export const ERROR_CODES = {
   AI_CANCELLED: 'The analysis was cancelled',
   AI_FAILED: 'The analysis failed',
   AI_BAD_INPUT: 'The analysis request is invalid',
+  RULE_INVALID: 'A routing rule is invalid',
+  JOB_NOT_FOUND: 'No AI job has this id',
+  // Identity and access
+  AUTH_REQUIRED: 'Authentication is required',
+  AUTH_INVALID_CREDENTIALS: 'The user name or password is wrong',
+  AUTH_FORBIDDEN: 'The principal lacks the permission this request needs',
+  AUTH_WEAK_PASSWORD: 'The password does not meet the password policy',
+  AUTH_USER_EXISTS: 'A user with this user name already exists',
+  AUTH_REAUTH_REQUIRED: 'This action needs a recent password re-entry',
+  AUTH_UNKNOWN_USER: 'No Lingshu user matches the single sign-on account',
+  AUTH_OIDC_FAILED: 'Single sign-on failed',
+  // Structured reports
+  REPORT_INVALID: 'The report, its template or its content is invalid',
+  REPORT_ALREADY_SIGNED: 'The report is signed: only addenda can be added',
+  REPORT_NOT_SIGNED: 'The report is not signed yet: addenda need a signed report',
+  REPORT_QC_BLOCKED: 'The report fails a blocking quality check and no override reason was given',
   // Import and CLI
   IMPORT_UNREADABLE: 'A file could not be read',
   IMPORT_BAD_ARCHIVE: 'A zip archive or DICOMDIR is malformed',

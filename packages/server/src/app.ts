@@ -1,12 +1,21 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { installAuditHook } from './audit/hook.js';
+import { registerAuditRoutes } from './audit/routes.js';
+import { installAuthGuard } from './auth/guard.js';
+import { registerIdentityRoutes } from './auth/register.js';
 import type { ServerContext } from './context.js';
 import { registerQido } from './dicomweb/qido.js';
 import { registerStow } from './dicomweb/stow.js';
 import { registerWado } from './dicomweb/wado.js';
+import { registerEventStream } from './events/sse.js';
 import { installErrorHandling } from './http/errors.js';
 import { installRequestLogging, requestId } from './http/requestLog.js';
+import { registerInstitutionRoutes } from './institutions/routes.js';
+import { registerJobRoutes } from './jobs/routes.js';
 import { createLifecycle, type Lifecycle } from './lifecycle.js';
+import { registerMetrics } from './metrics/routes.js';
+import { registerOversightRoutes } from './oversight/routes.js';
 import { registerHealth } from './status/health.js';
 
 /** Registers extra routes on the app (the CLI's status page). */
@@ -36,6 +45,10 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   });
   installErrorHandling(app);
   installRequestLogging(app);
+  // Before any route: every route is checked against its declared `access` (default deny).
+  installAuthGuard(app, ctx);
+  // Also before any route: one audit event per request on routes declaring `config.audit`.
+  installAuditHook(app, ctx);
   if (ctx.config.corsOrigins.length > 0) {
     const any = ctx.config.corsOrigins.includes('*');
     await app.register(cors, {
@@ -52,6 +65,13 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     return payload;
   });
   registerHealth(app, lifecycle);
+  registerIdentityRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+  registerJobRoutes(app, ctx);
+  registerInstitutionRoutes(app, ctx);
+  registerMetrics(app, ctx.platform.metrics);
+  registerOversightRoutes(app, ctx.platform.oversight);
+  registerEventStream(app, ctx, ctx.platform.oversight);
   await app.register(
     async (dicomweb) => {
       registerQido(dicomweb, ctx);

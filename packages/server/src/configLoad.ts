@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkAuthRequired, parseOidc } from './auth/authConfig.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from './config.js';
 import {
   configInvalid,
@@ -18,6 +19,7 @@ import {
   parseRemoteAes,
   parseSchema,
 } from './configParse.js';
+import { parseCriticalFindings } from './oversight/critical.js';
 
 /** Command-line flags (strings as typed); they take precedence over everything else. */
 export interface ServerConfigOverrides {
@@ -53,6 +55,7 @@ const SETTINGS: Record<Key, Setting> = {
   dicomPort: { flag: 'dicomPort', flagName: '--dicom-port', env: 'LINGSHU_DICOM_PORT', parse: parseDicomPort },
   aeTitle: { flag: 'aeTitle', flagName: '--ae-title', env: 'LINGSHU_AE_TITLE', parse: parseAeTitle },
   allowedCallingAes: { env: 'LINGSHU_ALLOWED_CALLING_AES', parse: parseAeList },
+  strictAeMapping: { env: 'LINGSHU_STRICT_AE_MAPPING', parse: parseBoolean },
   remoteAes: { env: 'LINGSHU_REMOTE_AES', parse: parseRemoteAes },
   corsOrigins: { env: 'LINGSHU_CORS_ORIGINS', parse: parseOrigins },
   maxUploadBytes: { env: 'LINGSHU_MAX_UPLOAD_BYTES', parse: (r, s) => parsePositiveInt(r, s) },
@@ -60,6 +63,21 @@ const SETTINGS: Record<Key, Setting> = {
   stableAfterMs: { env: 'LINGSHU_STABLE_AFTER_MS', parse: (r, s) => parseNonNegativeInt(r, s, DAY_MS) },
   demo: { flag: 'demo', flagName: '--no-demo', env: 'LINGSHU_DEMO', parse: parseBoolean },
   logLevel: { env: 'LINGSHU_LOG_LEVEL', parse: parseLogLevel },
+  aiWorkers: { env: 'LINGSHU_AI_WORKERS', parse: (r, s) => parseNonNegativeInt(r, s, 64) },
+  aiJobTimeoutSeconds: { env: 'LINGSHU_AI_JOB_TIMEOUT_SECONDS', parse: (r, s) => parsePositiveInt(r, s, 23 * 3600) },
+  aiRetryDelaySeconds: { env: 'LINGSHU_AI_RETRY_DELAY_SECONDS', parse: (r, s) => parseNonNegativeInt(r, s, 3600) },
+  aiForwardTo: { env: 'LINGSHU_AI_FORWARD_TO', parse: parseAeTitle },
+  authRequired: { env: 'LINGSHU_AUTH_REQUIRED', parse: parseBoolean },
+  secureCookies: { env: 'LINGSHU_SECURE_COOKIES', parse: parseBoolean },
+  sessionMaxAgeMinutes: {
+    env: 'LINGSHU_SESSION_MAX_AGE_MINUTES',
+    parse: (r, s) => parsePositiveInt(r, s, 7 * 24 * 60),
+  },
+  sessionIdleMinutes: { env: 'LINGSHU_SESSION_IDLE_MINUTES', parse: (r, s) => parsePositiveInt(r, s, 7 * 24 * 60) },
+  lockoutThreshold: { env: 'LINGSHU_LOCKOUT_THRESHOLD', parse: (r, s) => parsePositiveInt(r, s, 100) },
+  lockoutMinutes: { env: 'LINGSHU_LOCKOUT_MINUTES', parse: (r, s) => parsePositiveInt(r, s, 24 * 60) },
+  oidc: { env: 'LINGSHU_OIDC', parse: parseOidc },
+  criticalFindings: { env: 'LINGSHU_CRITICAL_FINDINGS', parse: parseCriticalFindings },
 };
 
 function readConfigFile(path: string, setting: string): Record<string, unknown> {
@@ -117,7 +135,10 @@ export function loadServerConfig(
   const config = { ...DEFAULT_SERVER_CONFIG, ...values, dataDir } as ServerConfig;
   if (config.maxInstanceBytes > config.maxUploadBytes)
     throw configInvalid('maxInstanceBytes', 'must not be larger than maxUploadBytes');
+  if (config.aiForwardTo !== undefined && !config.remoteAes.some((r) => r.aeTitle === config.aiForwardTo))
+    throw configInvalid('aiForwardTo', 'must be the AE title of an entry in remoteAes');
   if (config.dicomPort !== null && config.dicomPort !== 0 && config.dicomPort === config.httpPort)
     throw configInvalid('dicomPort', 'must differ from the HTTP port');
+  checkAuthRequired(config);
   return config;
 }

@@ -17,6 +17,31 @@ export interface ServerEventMap {
   ];
   /** No new instance arrived for `stableAfterMs`; emitted once per quiet period per study. */
   'study-stable': [{ studyInstanceUID: string; instances: number; stableAt: Date }];
+  /** An AI result was stored (jobs area); `findings` counts them (oversight derives critical findings). */
+  'ai-result': [
+    {
+      studyInstanceUID: string;
+      analyzerId: string;
+      resultPk: string;
+      status: 'ok' | 'not-applicable' | 'failed';
+      institutionPk: string;
+      findings: number;
+    },
+  ];
+  /** An AI job changed state (queued, active, completed, retry, dead, cancelled). */
+  'ai-job': [
+    {
+      jobId: string;
+      studyInstanceUID: string;
+      analyzerId: string;
+      state: 'queued' | 'active' | 'retry' | 'completed' | 'cancelled' | 'failed' | 'dead';
+      priority: 'stat' | 'urgent' | 'routine';
+      worker?: string;
+      errorCode?: string;
+      /** Queue wait (queued → active) or run time (active → end), in ms. */
+      durationMs?: number;
+    },
+  ];
 }
 
 /** What every adapter (DICOMweb, DIMSE) gets: no module-level state. */

@@ -1,4 +1,6 @@
 export * from './app.js';
+export * from './audit/index.js';
+export * from './auth/index.js';
 export * from './config.js';
 export * from './configLoad.js';
 export * from './context.js';
@@ -8,5 +10,7 @@ export * from './events/notify.js';
 export * from './events/stableStudies.js';
 export * from './http/accept.js';
 export * from './http/errors.js';
+export * from './jobs/index.js';
 export * from './lifecycle.js';
+export * from './platform/open.js';
 export * from './server.js';

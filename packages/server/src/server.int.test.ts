@@ -20,6 +20,9 @@ function captureLog(): { log: pino.Logger; lines: string[] } {
   return { log: pino({ level: 'info' }, sink), lines };
 }
 
+/** The test routes need any principal (the local one: authRequired is off here). */
+const ANY = { config: { access: 'authenticated' as const } };
+
 describe('startServer', () => {
   let dir: string;
   let server: RunningServer;
@@ -34,16 +37,16 @@ describe('startServer', () => {
       started = resolve;
     });
     server = await startServer(
-      { ...DEFAULT_SERVER_CONFIG, dataDir: dir, httpPort: 0, dicomPort: null, demo: false },
+      { ...DEFAULT_SERVER_CONFIG, dataDir: dir, httpPort: 0, dicomPort: null, demo: false, authRequired: false },
       {
         log: captured.log,
         routes: (app) => {
-          app.get('/test/boom', async () => {
+          app.get('/test/boom', ANY, async () => {
             throw new Error('secret internals: /var/lib/x SELECT * FROM patients');
           });
-          app.post('/test/echo', { bodyLimit: 64 }, async (request) => request.body as object);
+          app.post('/test/echo', { bodyLimit: 64, ...ANY }, async (request) => request.body as object);
           // Holds a request open until the test releases it (to observe graceful shutdown).
-          app.get('/test/slow', async () => {
+          app.get('/test/slow', ANY, async () => {
             const wait = new Promise<void>((resolve) => {
               release = resolve;
             });

@@ -3,6 +3,7 @@ import { Archive } from '@lingshu/archive';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp, type RouteRegistrar } from './app.js';
+import { seedDemoUsers, warnWhenNoUsers } from './auth/demoUsers.js';
 import type { ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { type DimseListener, startDimse } from './dimse/scp.js';
@@ -84,6 +85,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     app = await buildApp(ctx, { lifecycle, ...(options.routes ? { routes: options.routes } : {}) });
     await app.listen({ host: config.host, port: config.httpPort });
     if (config.dicomPort !== null) dimse = await startDimse(ctx);
+    // AI analyses in this process (0 = only queue; `lingshu worker` processes analyse).
+    if (config.aiWorkers > 0) await ctx.platform.jobs.startWorkers(config.aiWorkers);
   } catch (e) {
     tracker?.close();
     await app?.close();
@@ -98,11 +101,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const abort = new AbortController();
   let demoDone: Promise<void> = Promise.resolve();
   if (config.demo && options.seedDemo && (await archive.counts()).instances === 0) {
+    // Demo accounts (one documented password) come with the demo data only, on a first start.
+    await seedDemoUsers(ctx.platform.auth, log);
     const seed = options.seedDemo;
     demoDone = seed(ctx, abort.signal).catch((e: unknown) => {
       log.error({ kind: e instanceof Error ? e.constructor.name : typeof e }, 'demo import failed');
     });
-  }
+  } else await warnWhenNoUsers(ctx.platform.auth, log);
 
   const running = app;
   let closing: Promise<void> | undefined;

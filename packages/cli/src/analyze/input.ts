@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { SeriesInput, StudyInput } from '@lingshu/ai';
-import { openArchive } from '@lingshu/archive';
+import { ALL_STUDIES, openArchive } from '@lingshu/archive';
 import { getString, isDicom, LingshuError, parseDicom, Tags } from '@lingshu/dicom';
 import { discover } from '../discover.js';
 
@@ -119,7 +119,7 @@ export async function loadStudyFromArchive(
   const archive = await openArchive(archiveOptions);
   const collector = new StudyCollector();
   try {
-    const files = await archive.findInstances({ studyUid });
+    const files = await archive.findInstances({ studyUid }, ALL_STUDIES);
     if (files.length === 0) {
       throw new LingshuError(
         'ARCHIVE_NOT_FOUND',
@@ -128,7 +128,7 @@ export async function loadStudyFromArchive(
     }
     let done = 0;
     for (const f of files) {
-      const data = await archive.readInstance(f.sopUid);
+      const data = await archive.readInstance(f.sopUid, ALL_STUDIES);
       collector.add(data);
       onProgress?.(++done, files.length, data.length);
     }

@@ -1,7 +1,6 @@
-import { type AnalysisResult, type Analyzer, analysisToSeg, analysisToSr, type StudyInput } from '@lingshu/ai';
+import { type AnalysisResult, type Analyzer, analysisObjects, type StudyInput } from '@lingshu/ai';
 import { createChestCtAnalyzer } from '@lingshu/analyzer-chest-ct';
 import { lungRads2022, type NoduleType } from '@lingshu/clinical';
-import { LingshuError, writeDicom } from '@lingshu/dicom';
 import type { TruthNodule } from '../eval/match.js';
 import type { Lang } from '../i18n.js';
 import { chestCtSummaryText } from './summary.js';
@@ -27,18 +26,8 @@ export function resultObjects(
   input: StudyInput,
   lang: Lang,
 ): { sr: Uint8Array; seg?: Uint8Array } {
-  const series = input.series.find((s) => s.seriesInstanceUID === result.provenance.seriesInstanceUID);
-  if (!series) throw new LingshuError('AI_FAILED', 'The analysed series is not in the input');
-  const headers = series.instances.map((i) => i.dataset);
-  const seg = analysisToSeg(result, headers);
-  const sr = analysisToSr(result, headers, {
-    language: lang,
-    ...(seg ? { segmentation: { sopInstanceUID: seg.sopInstanceUID, seriesInstanceUID: seg.seriesInstanceUID } } : {}),
-  });
-  return {
-    sr: writeDicom({ dataset: sr.dataset }),
-    ...(seg ? { seg: writeDicom({ dataset: seg.dataset }) } : {}),
-  };
+  const objects = analysisObjects(result, input, { language: lang });
+  return { sr: objects.sr.bytes, ...(objects.seg ? { seg: objects.seg.bytes } : {}) };
 }
 
 export function defaultExporters(): ResultExporters {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AnalysisResult, StudyInput } from '@lingshu/ai';
+import { type AnalysisResult, analysisResultJson, type StudyInput } from '@lingshu/ai';
 import type { Lang } from '../i18n.js';
 import type { ResultExporters } from './integrations.js';
 
@@ -12,9 +12,7 @@ export function defaultOutDirName(studyInstanceUID: string): string {
 
 /** The result as JSON: everything but the label map's voxels (those go into the SEG). */
 export function resultJson(result: AnalysisResult): unknown {
-  if (!result.labels) return result;
-  const { voxels: _voxels, ...grid } = result.labels.volume;
-  return { ...result, labels: { grid: { ...grid, metadata: undefined }, segments: result.labels.segments } };
+  return analysisResultJson(result);
 }
 
 export interface WrittenOutputs {

@@ -20,6 +20,7 @@ const OPTIONS = {
   data: { type: 'string' },
   concurrency: { type: 'string' },
   'on-duplicate': { type: 'string' },
+  institution: { type: 'string' },
   json: { type: 'boolean' },
   log: { type: 'string' },
   lang: { type: 'string' },
@@ -45,9 +46,22 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
     ...(config.dbSchema ? { schema: config.dbSchema } : {}),
     duplicatePolicy: policy,
   });
-  const log = values.log ? openResultLog(values.log) : undefined;
+  let log: ReturnType<typeof openResultLog> | undefined;
   let progress: Progress | undefined;
   try {
+    // New studies belong to --institution (a code); an unknown code is a usage error (exit 2).
+    let institutionPk: string | undefined;
+    if (values.institution !== undefined) {
+      const institution = await archive.institutions.byCode(values.institution);
+      if (!institution) throw new LingshuError('USAGE', ctx.t('institution.unknown', { code: values.institution }));
+      institutionPk = institution.pk;
+    }
+    log = values.log ? openResultLog(values.log) : undefined;
+    let foreign = 0;
+    const onResults = (items: readonly StoreItem[], results: readonly StoreResult[]): void => {
+      for (const r of results) if (r.foreignStudy) foreign++;
+      log?.write(items, results);
+    };
     ctx.stderr.write(`${ctx.t('import.discovering')}\n`);
     const summary = await importPaths(archive, positionals, {
       concurrency,
@@ -57,9 +71,12 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
         progress = createProgress({ totalFiles: files, stream: ctx.stderr, t: ctx.t });
       },
       onProgress: (files, bytes) => progress?.tick(files, bytes),
-      ...(log ? { onResults: log.write } : {}),
+      onResults,
+      ...(institutionPk ? { institutionPk } : {}),
     });
     progress?.stop();
+    // Instances for studies another institution owns were kept in those studies (owner unchanged).
+    if (foreign > 0) ctx.stderr.write(`${ctx.t('import.foreignStudy', { count: foreign })}\n`);
     if (values.json) ctx.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else ctx.stdout.write(`${formatSummary(summary, ctx.t)}\n`);
     return summary.outcome === 'nothing' ? EXIT_FAILURE : EXIT_OK;

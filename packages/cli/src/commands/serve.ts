@@ -13,7 +13,7 @@ import {
 } from '../context.js';
 import { isLang, type Lang, langFromEnv } from '../i18n.js';
 import { importPaths } from '../importer.js';
-import { type ArchiveStatus, renderStatusPage, studyRow } from '../statusPage.js';
+import { type ArchiveStatus, renderStatusPage } from '../statusPage.js';
 import { writeDemo } from './demo.js';
 
 const OPTIONS = {
@@ -30,21 +30,21 @@ const OPTIONS = {
 
 /** First-start demo: 256×256 and 5 mm slices keep it quick. */
 const SERVE_DEMO = { matrix: 256, sliceThicknessMm: 5 };
-const LATEST_STUDIES = 20;
-
 async function archiveStatus(archive: Archive, version: string): Promise<ArchiveStatus> {
-  const [counts, studies] = await Promise.all([archive.counts(), archive.listStudies({ limit: LATEST_STUDIES })]);
-  return { name: 'Lingshu', version, counts, latestStudies: studies.map(studyRow) };
+  return { name: 'Lingshu', version, counts: await archive.counts() };
 }
 
-/** The bilingual status page and its JSON, on the server's app (no patient identity: no auth yet). */
+/** Both status routes are on PUBLIC_ROUTES: they show no patient identity. */
+const PUBLIC = { config: { access: 'public' as const } };
+
+/** The bilingual status page and its JSON, on the server's app (no patient identity). */
 function statusRoutes(version: string): RouteRegistrar {
   return (app, ctx) => {
-    app.get('/api/status', async (_request, reply) => {
+    app.get('/api/status', PUBLIC, async (_request, reply) => {
       reply.header('cache-control', 'no-store');
       return archiveStatus(ctx.archive, version);
     });
-    app.get<{ Querystring: { lang?: string } }>('/', async (request, reply) => {
+    app.get<{ Querystring: { lang?: string } }>('/', PUBLIC, async (request, reply) => {
       const lang: Lang = request.query.lang === 'en' ? 'en' : 'zh-CN';
       reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store');
       return renderStatusPage(await archiveStatus(ctx.archive, version), lang);

@@ -63,6 +63,7 @@ describe.each(backends)('QIDO-RS on $name', ({ name }) => {
         httpPort: 0,
         dicomPort: null,
         demo: false,
+        authRequired: false,
         ...(name === 'PostgreSQL' ? { databaseUrl, dbSchema: schema } : {}),
       },
       { log: pino({ level: 'silent' }) },

@@ -1,8 +1,10 @@
 import { type AttributeMatch, BULK_PLACEHOLDER_PREFIX, type QueryLevel, type QueryResponse } from '@lingshu/archive';
 import type { DicomJsonDataset } from '@lingshu/dicom';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { qidoAudit } from '../audit/dicomweb.js';
 import type { ServerContext } from '../context.js';
 import { requireAccept } from '../http/accept.js';
+import { scopeOf } from '../institutions/scope.js';
 import { asParameterError, parseQido, pathUid } from './qidoParams.js';
 
 const STUDY = '0020000D';
@@ -84,21 +86,23 @@ export function registerQido(app: FastifyInstance, ctx: ServerContext): void {
       const { request: query, names } = parseQido(level, search, scope);
       let result: QueryResponse;
       try {
-        result = await ctx.archive.query(query);
+        result = await ctx.archive.query(query, scopeOf(request.principal));
       } catch (e) {
         throw asParameterError(e, names);
       }
       const base = baseUrl(request);
+      request.audit = qidoAudit(level, result.results);
       const body = result.results.map((ds) => decorate(ds, level, base));
       const warn = warnings(result, names);
       if (warn.length > 0) reply.header('warning', warn);
       reply.header('content-type', `${mediaType}; charset=utf-8`);
       return JSON.stringify(body);
     };
-  app.get('/studies', search('STUDY'));
-  app.get('/series', search('SERIES'));
-  app.get('/instances', search('IMAGE'));
-  app.get('/studies/:study/series', search('SERIES'));
-  app.get('/studies/:study/instances', search('IMAGE'));
-  app.get('/studies/:study/series/:series/instances', search('IMAGE'));
+  const READ = { config: { access: 'study:read' as const, audit: 'query' as const } };
+  app.get('/studies', READ, search('STUDY'));
+  app.get('/series', READ, search('SERIES'));
+  app.get('/instances', READ, search('IMAGE'));
+  app.get('/studies/:study/series', READ, search('SERIES'));
+  app.get('/studies/:study/instances', READ, search('IMAGE'));
+  app.get('/studies/:study/series/:series/instances', READ, search('IMAGE'));
 }

@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 import { isValidUid, LingshuError } from '@lingshu/dicom';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { stowAudit } from '../audit/dicomweb.js';
 import type { ServerContext } from '../context.js';
 import { multipartBoundary, parseMediaType } from '../multipart/mediaType.js';
 import { MultipartStreamError, readParts } from '../multipart/readParts.js';
 import { stowFailureReason } from './stowFailure.js';
+import { stowOwner } from './stowOwner.js';
 import { failed, type PartOutcome, storePart } from './stowPart.js';
 import { buildStowResponse } from './stowResponse.js';
 
@@ -17,14 +19,17 @@ const MAX_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
  * `multipart/related; type="application/dicom"` bodies (PS3.18 §8.6.1.2). The body is parsed as
  * it streams in; each part is stored as soon as it is complete.
  */
+/** STOW stores studies: study:write (auth/guard.ts). */
+const WRITE = { config: { access: 'study:write' as const, audit: 'write' as const } };
+
 export function registerStow(app: FastifyInstance, ctx: ServerContext): void {
   app.register(async (scope) => {
     // Own encapsulated scope: every body reaches the handler as the raw stream, unread, so the
     // handler (not a generic parser) decides about media types and sizes.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    scope.post('/studies', (req, reply) => handleStow(ctx, req, reply, undefined));
-    scope.post<{ Params: { study: string } }>('/studies/:study', (req, reply) =>
+    scope.post('/studies', WRITE, (req, reply) => handleStow(ctx, req, reply, undefined));
+    scope.post<{ Params: { study: string } }>('/studies/:study', WRITE, (req, reply) =>
       handleStow(ctx, req, reply, req.params.study),
     );
   });
@@ -78,6 +83,7 @@ async function handleStow(
       details: { limitBytes: ctx.config.maxUploadBytes },
     });
   }
+  const owner = await stowOwner(ctx, req);
   const body = isReadable(req.body) ? req.body : req.raw;
 
   const outcomes: PartOutcome[] = [];
@@ -96,7 +102,12 @@ async function handleStow(
     for await (const part of parts) {
       const size = part.bytes.length;
       inflightBytes += size;
-      const task = storePart(ctx, part, { defaultType: rootType, study })
+      const task = storePart(ctx, part, {
+        defaultType: rootType,
+        study,
+        owner,
+        ...(req.principal ? { principal: req.principal } : {}),
+      })
         .catch(() => failed('INTERNAL', 'Internal error while storing the instance'))
         .then((outcome) => {
           outcomes[part.index] = outcome;
@@ -128,6 +139,7 @@ async function handleStow(
   }
   if (!streamError) reply.removeHeader('connection');
 
+  req.audit = stowAudit(outcomes);
   const response = buildStowResponse(outcomes, {
     baseUrl: baseUrl(req),
     ...(study ? { study } : {}),

@@ -49,6 +49,9 @@ const REASON_BY_CODE: Partial<Record<ErrorCode, number>> = {
   ARCHIVE_DUPLICATE_CONFLICT: StowFailureReason.DuplicateSopInstance,
   ARCHIVE_STORAGE_FAILED: StowFailureReason.OutOfResources,
   ARCHIVE_INDEX_FAILED: StowFailureReason.ProcessingFailure,
+  // A study owned by another institution: the general processing failure, which says nothing
+  // about the other study (docs/institutions.md).
+  ARCHIVE_STUDY_NOT_WRITABLE: StowFailureReason.ProcessingFailure,
   INTERNAL: StowFailureReason.ProcessingFailure,
 };
 

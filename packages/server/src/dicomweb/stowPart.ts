@@ -1,10 +1,13 @@
 import type { StoreResult } from '@lingshu/archive';
 import { type ErrorCode, getString, isValidUid, LingshuError, parseDicom, Tags, toLingshuError } from '@lingshu/dicom';
+import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { notifyStored } from '../events/notify.js';
+import { auditRefusedForeignStudy } from '../institutions/ownership.js';
 import { parseMediaType } from '../multipart/mediaType.js';
 import type { ReceivedPart } from '../multipart/readParts.js';
 import { sopClassAccepted } from './stowFailure.js';
+import type { StowOwner } from './stowOwner.js';
 
 /** What happened to one part of a STOW-RS request. UIDs are for the response only, never for logs. */
 export type PartOutcome =
@@ -29,6 +32,10 @@ export interface PartRules {
   defaultType: string | undefined;
   /** Study-level STOW: every instance must belong to this study. */
   study: string | undefined;
+  /** Institution new studies belong to, and whether others' studies are refused (stowOwner.ts). */
+  owner: StowOwner;
+  /** Who sends (for the audit event of a refused instance). */
+  principal?: Principal;
 }
 
 export function failed(
@@ -64,6 +71,7 @@ export async function storePart(ctx: ServerContext, part: ReceivedPart, rules: P
   }
   let sopClassUID: string | undefined;
   let sopInstanceUID: string | undefined;
+  let study: string | undefined;
   try {
     const { dataset } = parseDicom(part.bytes, { untilTag: Tags.SeriesInstanceUID });
     sopClassUID = uid(() => getString(dataset, Tags.SOPClassUID));
@@ -72,7 +80,7 @@ export async function storePart(ctx: ServerContext, part: ReceivedPart, rules: P
     if (sopClassUID && !sopClassAccepted(sopClassUID)) {
       return failed('STOW_SOP_CLASS_UNSUPPORTED', 'The SOP class of the instance is not accepted', ids);
     }
-    const study = uid(() => getString(dataset, Tags.StudyInstanceUID));
+    study = uid(() => getString(dataset, Tags.StudyInstanceUID));
     if (rules.study !== undefined && study !== undefined && study !== rules.study) {
       return failed('STOW_STUDY_MISMATCH', 'The instance belongs to a different study than the request targets', ids);
     }
@@ -80,12 +88,19 @@ export async function storePart(ctx: ServerContext, part: ReceivedPart, rules: P
     const err = toLingshuError(e);
     return failed(err.code, err.code === 'INTERNAL' ? 'The instance could not be read' : err.message);
   }
-  const item = { bytes: part.bytes, source: `part ${part.index + 1}` };
+  const item = {
+    bytes: part.bytes,
+    source: `part ${part.index + 1}`,
+    institutionPk: rules.owner.institutionPk,
+    foreignStudy: rules.owner.foreignStudy,
+  };
   // The archive retries a failed micro-batch one instance at a time, so a bad neighbour never
   // takes a good part down with it.
   const result = await ctx.archive.store(item);
   // New or replaced instances feed study-stable tracking; identical duplicates are not news.
   notifyStored(ctx, result, 'stow');
+  if (result.error?.code === 'ARCHIVE_STUDY_NOT_WRITABLE' && rules.principal)
+    await auditRefusedForeignStudy(ctx, rules.principal, study, 'POST /dicomweb/studies');
   return fromStoreResult(result, { sopClassUID, sopInstanceUID });
 }
 

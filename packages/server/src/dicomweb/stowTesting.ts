@@ -30,6 +30,7 @@ export async function startStowTestServer(overrides: Partial<ServerConfig> = {})
     dicomPort: null,
     demo: false,
     logLevel: 'silent',
+    authRequired: false,
     ...overrides,
   };
   // PostgreSQL when the overrides name one (tests pass DATABASE_URL and a fresh schema), else PGlite.

@@ -90,14 +90,16 @@ describe('dicomweb-client over real HTTP', () => {
       seriesInstanceUID: series,
       sopInstanceUID: sop,
     });
-    expect(Buffer.compare(Buffer.from(bytes), Buffer.from(await fx.archive.readInstance(sop)))).toBe(0);
+    expect(Buffer.compare(Buffer.from(bytes), Buffer.from(await fx.archive.readInstance(sop, { kind: 'all' })))).toBe(
+      0,
+    );
     const frames = await client.retrieveInstanceFrames({
       studyInstanceUID: study,
       seriesInstanceUID: series,
       sopInstanceUID: sop,
       frameNumbers: [2],
     });
-    const parsed = parseDicom(await fx.archive.readInstance(sop));
+    const parsed = parseDicom(await fx.archive.readInstance(sop, { kind: 'all' }));
     const f2 = await decodeFrame(parsed.dataset, parsed.transferSyntaxUID, 1);
     expect(new Int16Array(frames[0]!)).toEqual(f2.pixels);
   });
@@ -109,7 +111,7 @@ describe('dicomweb-client over real HTTP', () => {
       frameNumbers: [1],
       mediaTypes: [{ mediaType: 'application/octet-stream', transferSyntaxUID: '*' }],
     });
-    const parsed = parseDicom(await fx.archive.readInstance(jls.sop));
+    const parsed = parseDicom(await fx.archive.readInstance(jls.sop, { kind: 'all' }));
     expect(Buffer.from(raw[0]!)).toEqual(Buffer.from(getFrameBytes(parsed.dataset, parsed.transferSyntaxUID, 0)));
     const decoded = await client.retrieveInstanceFrames({ ...uidsOf, frameNumbers: [1] });
     const f1 = await decodeFrame(parsed.dataset, parsed.transferSyntaxUID, 0);

@@ -1,4 +1,10 @@
-import { type Archive, BULK_PLACEHOLDER_PREFIX, type InstanceMetadata, type RetrieveScope } from '@lingshu/archive';
+import {
+  type AccessScope,
+  type Archive,
+  BULK_PLACEHOLDER_PREFIX,
+  type InstanceMetadata,
+  type RetrieveScope,
+} from '@lingshu/archive';
 import type { DicomJsonDataset } from '@lingshu/dicom';
 import { covers, parseAccept } from './wadoAccept.js';
 import { notAcceptable, notFound } from './wadoErrors.js';
@@ -37,8 +43,13 @@ function rewrite(ds: DicomJsonDataset, url: string, path: readonly string[]): vo
 }
 
 /** DICOM JSON of every instance in scope, from the index in one query (no file is read). */
-export async function metadataFor(archive: Archive, scope: RetrieveScope, base: string): Promise<DicomJsonDataset[]> {
-  const rows: InstanceMetadata[] = await archive.findMetadata(scope);
+export async function metadataFor(
+  archive: Archive,
+  scope: RetrieveScope,
+  access: AccessScope,
+  base: string,
+): Promise<DicomJsonDataset[]> {
+  const rows: InstanceMetadata[] = await archive.findMetadata(scope, access);
   if (rows.length === 0) throw notFound(levelOf(scope));
   return rows.map((row) => {
     rewrite(row.metadata, instanceUrl(base, row), []);

@@ -129,7 +129,7 @@ describe('WADO-URI', () => {
     const res = await get(q('&contentType=application/dicom'));
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/dicom');
-    const stored = await fx.archive.readInstance(uids.instance('R', 'R1', 1));
+    const stored = await fx.archive.readInstance(uids.instance('R', 'R1', 1), { kind: 'all' });
     expect(Buffer.compare(res.rawPayload, Buffer.from(stored))).toBe(0);
   });
 

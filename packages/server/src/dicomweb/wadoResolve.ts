@@ -1,4 +1,4 @@
-import type { Archive, InstanceFile, RetrieveScope } from '@lingshu/archive';
+import type { AccessScope, Archive, InstanceFile, RetrieveScope } from '@lingshu/archive';
 import { type ParsedDicom, parseDicom } from '@lingshu/dicom';
 import type { FastifyRequest } from 'fastify';
 import { notFound } from './wadoErrors.js';
@@ -22,16 +22,27 @@ export function levelOf(scope: RetrieveScope): 'study' | 'series' | 'instance' {
   return scope.sopUid !== undefined ? 'instance' : scope.seriesUid !== undefined ? 'series' : 'study';
 }
 
-/** The instances a request addresses, from the index; 404 (HTTP_NOT_FOUND) when none. */
-export async function resolveInstances(archive: Archive, scope: RetrieveScope): Promise<InstanceFile[]> {
-  const files = await archive.findInstances(scope);
+/**
+ * The instances a request addresses among those `access` may see, from the index; 404
+ * (HTTP_NOT_FOUND) when none: another institution's study answers exactly like an unknown UID.
+ */
+export async function resolveInstances(
+  archive: Archive,
+  scope: RetrieveScope,
+  access: AccessScope,
+): Promise<InstanceFile[]> {
+  const files = await archive.findInstances(scope, access);
   if (files.length === 0) throw notFound(levelOf(scope));
   return files;
 }
 
 /** The one instance a request addresses. */
-export async function resolveInstance(archive: Archive, scope: RetrieveScope): Promise<InstanceFile> {
-  const [file] = await resolveInstances(archive, scope);
+export async function resolveInstance(
+  archive: Archive,
+  scope: RetrieveScope,
+  access: AccessScope,
+): Promise<InstanceFile> {
+  const [file] = await resolveInstances(archive, scope, access);
   if (!file) throw notFound('instance');
   return file;
 }

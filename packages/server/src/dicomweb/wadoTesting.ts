@@ -35,7 +35,7 @@ export async function openWadoFixture(postgres?: { databaseUrl: string; schema: 
   const archive = await Archive.open({ dataDir, durable: false, ...(postgres ?? {}) });
   const ctx = await openContext(
     archive,
-    { ...DEFAULT_SERVER_CONFIG, dataDir, dicomPort: null, demo: false },
+    { ...DEFAULT_SERVER_CONFIG, dataDir, dicomPort: null, demo: false, authRequired: false },
     pino({ level: 'silent' }),
   );
   const app = await buildApp(ctx);

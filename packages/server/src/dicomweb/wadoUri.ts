@@ -1,4 +1,4 @@
-import type { Archive, InstanceFile } from '@lingshu/archive';
+import type { AccessScope, Archive, InstanceFile } from '@lingshu/archive';
 import type { FastifyReply } from 'fastify';
 import type { RenderOptions } from '../render/renderFrame.js';
 import { badParameter } from './wadoErrors.js';
@@ -81,7 +81,12 @@ function renderOptions(q: WadoUriQuery, file: InstanceFile): RenderOptions {
 }
 
 /** Handles GET …/wado?requestType=WADO&studyUID=&seriesUID=&objectUID=… (PS3.18 §10.3). */
-export async function handleWadoUri(archive: Archive, q: WadoUriQuery, reply: FastifyReply): Promise<FastifyReply> {
+export async function handleWadoUri(
+  archive: Archive,
+  q: WadoUriQuery,
+  reply: FastifyReply,
+  access: AccessScope,
+): Promise<FastifyReply> {
   const requestType = one(q, 'requestType');
   if (requestType !== 'WADO') throw badParameter('requestType', 'requestType must be WADO');
   const studyUid = uid(q, 'studyUID');
@@ -93,7 +98,7 @@ export async function handleWadoUri(archive: Archive, q: WadoUriQuery, reply: Fa
     }
   }
   const contentType = contentTypeOf(q);
-  const file = await resolveInstance(archive, { studyUid, seriesUid, sopUid });
+  const file = await resolveInstance(archive, { studyUid, seriesUid, sopUid }, access);
   if (contentType === 'application/dicom') {
     const ts = one(q, 'transferSyntax');
     if (ts !== undefined && !UID.test(ts)) throw badParameter('transferSyntax', 'transferSyntax is not a valid UID');

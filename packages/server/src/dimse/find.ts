@@ -1,4 +1,6 @@
+import type { AccessScope } from '@lingshu/archive';
 import { toLingshuError } from '@lingshu/dicom';
+import type { AssociationAudit } from '../audit/dimse.js';
 import type { ServerContext } from '../context.js';
 import { identifierMatches, readIdentifier, requestedTags, responseIdentifier } from './identifier.js';
 import { CFindResponse, type DimseCFindRequest, type DimseCFindResponse, Status } from './lib.js';
@@ -26,6 +28,8 @@ export async function handleFind(
   request: DimseCFindRequest,
   send: (responses: DimseCFindResponse[]) => void,
   cancelled: CancelSet,
+  access: AccessScope,
+  audit?: AssociationAudit,
 ): Promise<void> {
   const messageId = request.getMessageId();
   try {
@@ -37,11 +41,15 @@ export async function handleFind(
       return;
     }
     const requested = requestedTags(id);
-    const { results, truncated } = await ctx.archive.query({
-      level: id.level,
-      matches: identifierMatches(id),
-      includeFields: requested,
-    });
+    const { results, truncated } = await ctx.archive.query(
+      {
+        level: id.level,
+        matches: identifierMatches(id),
+        includeFields: requested,
+      },
+      access,
+    );
+    void audit?.query(id.level, results, true);
     const ts = request.getDataset()?.getTransferSyntaxUid() ?? '';
     for (const [n, result] of results.entries()) {
       // Yield between matches so a C-CANCEL arriving meanwhile is seen (PS3.7 9.3.2.3).
@@ -59,6 +67,7 @@ export async function handleFind(
     send([response(request, Status.Success)]);
   } catch (e) {
     const err = toLingshuError(e);
+    void audit?.query('', [], false);
     ctx.log.warn({ service: 'C-FIND', code: err.code }, 'DIMSE C-FIND failed');
     send([response(request, UnableToProcess)]);
   } finally {

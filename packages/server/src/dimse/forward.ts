@@ -1,3 +1,4 @@
+import { ALL_STUDIES } from '@lingshu/archive';
 import { LingshuError } from '@lingshu/dicom';
 import type { RemoteAe } from '../config.js';
 import type { ServerContext } from '../context.js';
@@ -25,7 +26,8 @@ async function forward(
   destinationAeTitle: string,
 ): Promise<TransferResult> {
   const peer = remote(ctx, destinationAeTitle);
-  const files = await ctx.archive.findInstances(scope);
+  // Forwarding is the platform's own action (AI results, rules): it reads across institutions.
+  const files = await ctx.archive.findInstances(scope, ALL_STUDIES);
   if (files.length === 0) throw new LingshuError('ARCHIVE_NOT_FOUND', 'Nothing stored to forward');
   const instances = files.map((f) => storedInstance(ctx, f));
   const scu = await openAssociation(peer, ctx.config.aeTitle, storageContexts(instances));

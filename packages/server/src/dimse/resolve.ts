@@ -1,4 +1,4 @@
-import type { AttributeMatch, InstanceFile, QueryLevel } from '@lingshu/archive';
+import type { AccessScope, AttributeMatch, InstanceFile, QueryLevel } from '@lingshu/archive';
 import { LingshuError } from '@lingshu/dicom';
 import type { ServerContext } from '../context.js';
 import { type Identifier, identifierMatches } from './identifier.js';
@@ -22,7 +22,11 @@ function first(json: Record<string, { Value?: unknown[] }>, tag: string): string
  * at and above its level, each possibly a UID list. A PATIENT-level request (Patient Root) takes
  * every study of that patient. Only unique keys select; other keys are refused as a bad query.
  */
-export async function resolveInstances(ctx: ServerContext, id: Identifier): Promise<InstanceFile[]> {
+export async function resolveInstances(
+  ctx: ServerContext,
+  id: Identifier,
+  access: AccessScope,
+): Promise<InstanceFile[]> {
   const depth = ORDER.indexOf(id.level);
   const matches: AttributeMatch[] = [];
   for (const m of identifierMatches(id)) {
@@ -36,7 +40,7 @@ export async function resolveInstances(ctx: ServerContext, id: Identifier): Prom
   }
   // Patients are retrieved study by study.
   const level: QueryLevel = id.level === 'PATIENT' ? 'STUDY' : id.level;
-  const { results } = await ctx.archive.query({ level, matches });
+  const { results } = await ctx.archive.query({ level, matches }, access);
   const out: InstanceFile[] = [];
   const seen = new Set<string>();
   for (const r of results) {
@@ -44,11 +48,14 @@ export async function resolveInstances(ctx: ServerContext, id: Identifier): Prom
     if (!studyUid) continue;
     const seriesUid = level === 'SERIES' || level === 'IMAGE' ? first(r, '0020000E') : undefined;
     const sopUid = level === 'IMAGE' ? first(r, '00080018') : undefined;
-    const files = await ctx.archive.findInstances({
-      studyUid,
-      ...(seriesUid ? { seriesUid } : {}),
-      ...(sopUid ? { sopUid } : {}),
-    });
+    const files = await ctx.archive.findInstances(
+      {
+        studyUid,
+        ...(seriesUid ? { seriesUid } : {}),
+        ...(sopUid ? { sopUid } : {}),
+      },
+      access,
+    );
     for (const f of files) {
       if (seen.has(f.sopUid)) continue;
       seen.add(f.sopUid);

@@ -1,4 +1,6 @@
+import type { AccessScope } from '@lingshu/archive';
 import { toLingshuError } from '@lingshu/dicom';
+import type { AssociationAudit } from '../audit/dimse.js';
 import type { ServerContext } from '../context.js';
 import { readIdentifier } from './identifier.js';
 import {
@@ -113,6 +115,8 @@ export async function handleMove(
   request: DimseCMoveRequest,
   send: (responses: DimseCMoveResponse[]) => void,
   cancelled: CancelSet,
+  access: AccessScope,
+  audit?: AssociationAudit,
 ): Promise<void> {
   const messageId = request.getMessageId();
   try {
@@ -120,11 +124,19 @@ export async function handleMove(
     const destination = ctx.config.remoteAes.find((r) => r.aeTitle.trim() === destinationAe);
     if (!destination) {
       ctx.log.warn({ service: 'C-MOVE' }, 'DIMSE C-MOVE destination unknown');
+      void audit?.retrieve('C-MOVE', [], false, { destinationKnown: false });
       send([withCounts(moveResponse(request), RetrieveStatus.MoveDestinationUnknown, NONE, true)]);
       return;
     }
-    const files = await resolveInstances(ctx, readIdentifier(request.getDataset()));
+    const files = await resolveInstances(ctx, readIdentifier(request.getDataset()), access);
     const instances = files.map((f) => storedInstance(ctx, f));
+    // One event per C-MOVE: the studies sent and where (the destination AE title is not PHI).
+    void audit?.retrieve(
+      'C-MOVE',
+      files.map((f) => f.studyUid),
+      true,
+      { instances: files.length, destination: destinationAe },
+    );
     if (instances.length === 0) {
       send([withCounts(moveResponse(request), Status.Success, NONE, true)]);
       return;
@@ -152,6 +164,7 @@ export async function handleMove(
     }
   } catch (e) {
     const err = toLingshuError(e);
+    void audit?.retrieve('C-MOVE', [], false, { code: err.code });
     ctx.log.warn({ service: 'C-MOVE', code: err.code }, 'DIMSE C-MOVE failed');
     send([withCounts(moveResponse(request), RetrieveStatus.UnableToProcess, NONE, true)]);
   } finally {
@@ -166,11 +179,19 @@ export async function handleGet(
   send: (responses: DimseCGetResponse[]) => void,
   cancelled: CancelSet,
   network: ScuAssociation['network'],
+  access: AccessScope,
+  audit?: AssociationAudit,
 ): Promise<void> {
   const messageId = request.getMessageId();
   try {
-    const files = await resolveInstances(ctx, readIdentifier(request.getDataset()));
+    const files = await resolveInstances(ctx, readIdentifier(request.getDataset()), access);
     const instances = files.map((f) => storedInstance(ctx, f));
+    void audit?.retrieve(
+      'C-GET',
+      files.map((f) => f.studyUid),
+      true,
+      { instances: files.length },
+    );
     await runSubOperations(
       ctx,
       instances,
@@ -181,6 +202,7 @@ export async function handleGet(
     );
   } catch (e) {
     const err = toLingshuError(e);
+    void audit?.retrieve('C-GET', [], false, { code: err.code });
     ctx.log.warn({ service: 'C-GET', code: err.code }, 'DIMSE C-GET failed');
     send([withCounts(getResponse(request), RetrieveStatus.UnableToProcess, NONE, true)]);
   } finally {

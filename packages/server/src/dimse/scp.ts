@@ -1,6 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { AssociationAudit } from '../audit/dimse.js';
 import type { ServerContext } from '../context.js';
+import { type DimseTenant, dimseTenant } from '../institutions/ownership.js';
 import { checkAssociation, negotiateContexts } from './association.js';
 import { handleFind } from './find.js';
 import {
@@ -21,6 +23,9 @@ import {
   type DimsePresentationContext,
   type DimseRequest,
   type DimseResponse,
+  RejectReason,
+  RejectResult,
+  RejectSource,
   Scp,
   Status,
 } from './lib.js';
@@ -51,13 +56,18 @@ export type CancelSet = Set<number>;
 /** One association: dcmjs-dimse calls these methods; each delegates to a service module. */
 export class LingshuScp extends Scp {
   private callingAe = '';
+  /** The calling AE's institution (set before the association is accepted). */
+  private tenant: DimseTenant = { institutionPk: '0', access: { kind: 'institutions', institutionPks: [] } };
   readonly cancelled: CancelSet = new Set();
+  /** The association's audit events (C-STORE tallies are written when it ends). */
+  readonly audit: AssociationAudit;
 
   constructor(
     socket: Socket,
     private readonly state: ListenerState,
   ) {
     super(socket, { associationTimeout: 30_000, pduTimeout: 60_000 });
+    this.audit = new AssociationAudit(state.ctx, socket.remoteAddress);
   }
 
   override associationRequested(association: DimseAssociation): void {
@@ -69,9 +79,29 @@ export class LingshuScp extends Scp {
       return;
     }
     this.callingAe = association.getCallingAeTitle().trim();
-    const accepted = negotiateContexts(association);
-    ctx.log.info({ contexts: accepted }, 'DIMSE association accepted');
-    this.sendAssociationAccept();
+    // Tenancy: the calling AE's institution decides what C-STORE owns and C-FIND/C-MOVE/C-GET see.
+    void dimseTenant(ctx, this.callingAe).then(
+      (tenant) => {
+        if (!tenant) {
+          ctx.log.warn({ reason: 'calling-ae', code: 'DIMSE_AE_NOT_ALLOWED' }, 'DIMSE association rejected');
+          this.sendAssociationReject(
+            RejectResult.Permanent,
+            RejectSource.ServiceUser,
+            RejectReason.CallingAeNotRecognized,
+          );
+          return;
+        }
+        this.tenant = tenant;
+        this.audit.identify(this.callingAe, tenant.institutionPk);
+        const accepted = negotiateContexts(association);
+        ctx.log.info({ contexts: accepted }, 'DIMSE association accepted');
+        this.sendAssociationAccept();
+      },
+      () => {
+        ctx.log.error({ reason: 'institution-lookup' }, 'DIMSE association rejected');
+        this.sendAssociationReject(RejectResult.Transient, RejectSource.ServiceUser, RejectReason.NoReasonGiven);
+      },
+    );
   }
 
   override associationReleaseRequested(): void {
@@ -99,7 +129,7 @@ export class LingshuScp extends Scp {
   }
 
   override cStoreRequest(request: DimseCStoreRequest, callback: (response: DimseCStoreResponse) => void): void {
-    void handleStore(this.state.ctx, request, this.callingAe).then(callback, (e: unknown) => {
+    void handleStore(this.state.ctx, request, this.callingAe, this.tenant, this.audit).then(callback, (e: unknown) => {
       this.state.ctx.log.error({ err: e instanceof Error ? e.name : 'unknown' }, 'DIMSE C-STORE failed');
     });
   }
@@ -124,16 +154,35 @@ export class LingshuScp extends Scp {
   }
 
   override cFindRequest(request: DimseCFindRequest, callback: (responses: DimseCFindResponse[]) => void): void {
-    this.finish('C-FIND', handleFind(this.state.ctx, request, this.responder(request), this.cancelled), callback);
+    this.finish(
+      'C-FIND',
+      handleFind(this.state.ctx, request, this.responder(request), this.cancelled, this.tenant.access, this.audit),
+      callback,
+    );
   }
 
   override cMoveRequest(request: DimseCMoveRequest, callback: (responses: DimseCMoveResponse[]) => void): void {
-    const work = handleMove(this.state.ctx, request, this.responder(request), this.cancelled);
+    const work = handleMove(
+      this.state.ctx,
+      request,
+      this.responder(request),
+      this.cancelled,
+      this.tenant.access,
+      this.audit,
+    );
     this.finish('C-MOVE', work, callback);
   }
 
   override cGetRequest(request: DimseCGetRequest, callback: (responses: DimseCGetResponse[]) => void): void {
-    const work = handleGet(this.state.ctx, request, this.responder(request), this.cancelled, this);
+    const work = handleGet(
+      this.state.ctx,
+      request,
+      this.responder(request),
+      this.cancelled,
+      this,
+      this.tenant.access,
+      this.audit,
+    );
     this.finish('C-GET', work, callback);
   }
 
@@ -158,6 +207,7 @@ export async function startDimse(ctx: ServerContext, options: DimseOptions = {})
     (scp as unknown as { connected: boolean }).connected = true;
     scp.on('networkError', () => socket.destroy());
     socket.once('close', () => {
+      void scp.audit.flush();
       sockets.delete(socket);
       state.active--;
     });

@@ -1,5 +1,7 @@
+import type { AssociationAudit } from '../audit/dimse.js';
 import type { ServerContext } from '../context.js';
 import { notifyStored } from '../events/notify.js';
+import { auditForeignStudy, type DimseTenant } from '../institutions/ownership.js';
 import { CStoreResponse, type DimseCStoreRequest, type DimseCStoreResponse } from './lib.js';
 import { framePart10 } from './p10.js';
 import { isRawDataset } from './rawDataset.js';
@@ -29,10 +31,16 @@ export async function handleStore(
   ctx: ServerContext,
   request: DimseCStoreRequest,
   callingAeTitle: string,
+  tenant: DimseTenant,
+  audit?: AssociationAudit,
 ): Promise<DimseCStoreResponse> {
   const dataset = request.getDataset();
-  if (!isRawDataset(dataset)) return respond(request, StoreStatus.CannotUnderstand, 'No dataset');
+  if (!isRawDataset(dataset)) {
+    audit?.stored(undefined, false);
+    return respond(request, StoreStatus.CannotUnderstand, 'No dataset');
+  }
   if (dataset.oversized) {
+    audit?.stored(undefined, false);
     ctx.log.warn({ service: 'C-STORE' }, 'DIMSE instance larger than maxInstanceBytes refused');
     return respond(request, StoreStatus.OutOfResources, 'Instance exceeds the size limit');
   }
@@ -40,6 +48,7 @@ export async function handleStore(
   try {
     framed = framePart10(dataset.raw, dataset.getTransferSyntaxUid(), callingAeTitle);
   } catch {
+    audit?.stored(undefined, false);
     ctx.log.warn({ service: 'C-STORE' }, 'DIMSE dataset could not be parsed');
     return respond(request, StoreStatus.CannotUnderstand, 'Dataset could not be parsed');
   }
@@ -48,10 +57,15 @@ export async function handleStore(
     framed.sopClassUID !== request.getAffectedSopClassUid() ||
     framed.sopInstanceUID !== request.getAffectedSopInstanceUid()
   ) {
+    audit?.stored(undefined, false);
     ctx.log.warn({ service: 'C-STORE' }, 'DIMSE dataset does not match the command SOP class/instance');
     return respond(request, StoreStatus.DataSetDoesNotMatchSopClass, 'Dataset does not match the command');
   }
-  const result = await ctx.archive.store({ bytes: framed.file, source: 'dimse' });
+  // The calling AE's institution owns new studies; an instance for another institution's study is
+  // kept in that study (PACS re-sends, mixed modality routing) and audited as a security alert.
+  const result = await ctx.archive.store({ bytes: framed.file, source: 'dimse', institutionPk: tenant.institutionPk });
+  // One audit event per study and association (AssociationAudit), not per instance.
+  audit?.stored(result.studyInstanceUID, result.status !== 'rejected');
   if (result.status === 'rejected') {
     const code = result.error?.code ?? 'INTERNAL';
     ctx.log.warn({ service: 'C-STORE', code }, 'DIMSE instance rejected by the archive');
@@ -59,6 +73,11 @@ export async function handleStore(
     return respond(request, status, result.error?.message);
   }
   notifyStored(ctx, result, 'dimse');
+  await auditForeignStudy(ctx, result, tenant.institutionPk, {
+    actorName: callingAeTitle,
+    actorKind: 'dimse',
+    via: 'C-STORE',
+  });
   ctx.log.debug({ service: 'C-STORE', status: result.status }, 'DIMSE instance stored');
   return respond(request, StoreStatus.Success);
 }

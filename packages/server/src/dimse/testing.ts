@@ -35,7 +35,15 @@ export async function openDimseFixture(
   const archive = await Archive.open({ dataDir, durable: false });
   const ctx = await openContext(
     archive,
-    { ...DEFAULT_SERVER_CONFIG, dataDir, dicomPort: 0, demo: false, aeTitle: 'LINGSHU', ...config },
+    {
+      ...DEFAULT_SERVER_CONFIG,
+      dataDir,
+      dicomPort: 0,
+      demo: false,
+      aeTitle: 'LINGSHU',
+      authRequired: false,
+      ...config,
+    },
     pino({ level: 'silent' }),
   );
   const listener = await startDimse(ctx, options);

@@ -31,6 +31,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   ARCHIVE_STORAGE_FAILED: 500,
   ARCHIVE_INDEX_FAILED: 500,
   ARCHIVE_BAD_CURSOR: 400,
+  ARCHIVE_STUDY_NOT_WRITABLE: 409,
+  INSTITUTION_NOT_FOUND: 404,
+  INSTITUTION_CONFLICT: 409,
   HTTP_BAD_PARAMETER: 400,
   HTTP_NOT_FOUND: 404,
   HTTP_METHOD_NOT_ALLOWED: 405,
@@ -50,6 +53,20 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   AI_CANCELLED: 409,
   AI_FAILED: 500,
   AI_BAD_INPUT: 400,
+  RULE_INVALID: 400,
+  JOB_NOT_FOUND: 404,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_FORBIDDEN: 403,
+  AUTH_WEAK_PASSWORD: 400,
+  AUTH_USER_EXISTS: 409,
+  AUTH_REAUTH_REQUIRED: 403,
+  AUTH_UNKNOWN_USER: 403,
+  AUTH_OIDC_FAILED: 401,
+  REPORT_INVALID: 400,
+  REPORT_ALREADY_SIGNED: 409,
+  REPORT_NOT_SIGNED: 409,
+  REPORT_QC_BLOCKED: 422,
   IMPORT_UNREADABLE: 400,
   IMPORT_BAD_ARCHIVE: 400,
   CONFIG_INVALID: 500,
@@ -71,6 +88,22 @@ export function httpError(
   return new LingshuError(code, message, details ? { details } : {});
 }
 
+/** A JSON-schema failure naming the field (never its value): `details.field` like `body.password`. */
+function validationError(e: FastifyError): LingshuError {
+  const first = e.validation?.[0];
+  const params = (first?.params ?? {}) as Record<string, unknown>;
+  const path = [
+    ...(first?.instancePath ?? '').split('/').filter((p) => p !== ''),
+    ...(typeof params.missingProperty === 'string' ? [params.missingProperty] : []),
+    ...(typeof params.additionalProperty === 'string' ? [params.additionalProperty] : []),
+  ].join('.');
+  const field = [e.validationContext, path].filter((p) => p).join('.');
+  if (!field) return new LingshuError('HTTP_BAD_PARAMETER', 'The request does not match the route schema');
+  return new LingshuError('HTTP_BAD_PARAMETER', `The request field ${field} is missing or invalid`, {
+    details: { field },
+  });
+}
+
 /** Fastify's own errors (parsers, limits, routing) in Lingshu's vocabulary. */
 function fromFastify(e: FastifyError): LingshuError | undefined {
   switch (e.code) {
@@ -83,7 +116,7 @@ function fromFastify(e: FastifyError): LingshuError | undefined {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new LingshuError('HTTP_BAD_PARAMETER', 'The request body is not valid JSON');
     case 'FST_ERR_VALIDATION':
-      return new LingshuError('HTTP_BAD_PARAMETER', 'The request does not match the route schema');
+      return validationError(e);
     default:
       break;
   }

@@ -4,7 +4,10 @@ import { type Kysely, sql } from 'kysely';
 export interface PlatformMigration {
   id: number;
   name: string;
-  /** Statements separated by `;` (no `;` inside literals); the same SQL runs on PGlite and PostgreSQL. */
+  /**
+   * Statements separated by `;` (no `;` inside quoted literals; `$$ … $$` bodies of functions may
+   * hold `;`); the same SQL runs on PGlite and PostgreSQL.
+   */
   sql: string;
 }
 
@@ -32,7 +35,7 @@ export async function migratePlatform(
     let applied = 0;
     for (const m of migrations) {
       if (done.has(m.id)) continue;
-      for (const statement of m.sql.split(';').map((s) => s.trim())) {
+      for (const statement of splitStatements(m.sql)) {
         if (statement) await sql.raw(statement).execute(trx);
       }
       await sql`INSERT INTO lingshu_platform_migrations (area, id, name) VALUES (${area}, ${m.id}, ${m.name})`.execute(
@@ -42,4 +45,21 @@ export async function migratePlatform(
     }
     return applied;
   });
+}
+
+/** Splits a migration at `;`, except inside `$$ … $$` (PL/pgSQL function bodies). */
+export function splitStatements(text: string): string[] {
+  const out: string[] = [''];
+  text.split('$$').forEach((chunk, i) => {
+    const last = out.length - 1;
+    // Odd chunks are dollar-quoted bodies: they belong to the statement being built.
+    if (i % 2 === 1) {
+      out[last] = `${out[last]}$$${chunk}$$`;
+      return;
+    }
+    const [head = '', ...rest] = chunk.split(';');
+    out[last] = `${out[last]}${head}`;
+    out.push(...rest);
+  });
+  return out.map((s) => s.trim()).filter((s) => s.length > 0);
 }

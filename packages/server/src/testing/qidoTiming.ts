@@ -6,6 +6,8 @@
  *
  * Rows are inserted straight into the index with generate_series (no files), then typical
  * viewer queries run through the real Fastify app (inject: no socket) and p50/p95 are printed.
+ * `SCOPE=site` runs them as a primary-site user (Bearer token) whose institution owns half of the
+ * studies, with 500 more shared with it, so the tenancy filter is part of every query.
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,13 +49,32 @@ async function main(): Promise<void> {
     SELECT se.series_uid || '.' || n, se.pk, '1.2.840.10008.5.1.4.1.1.2', n, '1.2.840.10008.1.2.1', 512, 512,
       1000, 'x', 'k', '{"00280100":{"vr":"US","Value":[16]}}'::jsonb
     FROM series se CROSS JOIN generate_series(1, 2) n`.execute(db);
+  const site = process.env.SCOPE === 'site';
+  let siteCode = '';
+  if (site) {
+    const inst = await archive.institutions.create({ code: 'SITE-A', name: 'Site A' });
+    siteCode = inst.code;
+    await sql`UPDATE studies SET institution_pk = ${inst.pk} WHERE pk % 2 = 0`.execute(db);
+    await sql`INSERT INTO study_shares (study_pk, institution_pk) SELECT pk, ${inst.pk} FROM studies
+      WHERE pk % 2 = 1 AND pk % 10 = 1`.execute(db);
+  }
   await sql`ANALYZE`.execute(db);
   console.log(
-    `indexed ${STUDIES} studies in ${Math.round(performance.now() - t0)} ms (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`,
+    `indexed ${STUDIES} studies in ${Math.round(performance.now() - t0)} ms (${databaseUrl ? 'PostgreSQL' : 'PGlite'}${site ? ', as a site user' : ''})`,
   );
 
-  const config = { ...DEFAULT_SERVER_CONFIG, dataDir: dir };
-  const app = await buildApp(await openContext(archive, config, pino({ level: 'silent' })));
+  const config = { ...DEFAULT_SERVER_CONFIG, dataDir: dir, authRequired: false };
+  const ctx = await openContext(archive, config, pino({ level: 'silent' }));
+  const app = await buildApp(ctx);
+  const headers: Record<string, string> = { accept: 'application/dicom+json' };
+  if (site) {
+    const user = await ctx.platform.auth.createUser({
+      username: 'site-reader',
+      role: 'radiologist',
+      institution: siteCode,
+    });
+    headers.authorization = `Bearer ${(await ctx.platform.auth.createToken(user.id, { name: 'timing' })).token}`;
+  }
   const mid = Math.floor(STUDIES / 2);
   const queries = [
     '/dicomweb/studies?limit=101&offset=0&includefield=00081030,00080060',
@@ -72,7 +93,7 @@ async function main(): Promise<void> {
     let count = 0;
     for (let r = 0; r < ROUNDS; r++) {
       const start = performance.now();
-      const res = await app.inject({ method: 'GET', url, headers: { accept: 'application/dicom+json' } });
+      const res = await app.inject({ method: 'GET', url, headers });
       times.push(performance.now() - start);
       if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
       count = (JSON.parse(res.body) as unknown[]).length;
