@@ -1,31 +1,25 @@
 import { type ErrorCode, isLingshuError, toLingshuError } from '@lingshu/dicom';
-import { analyzeCommand } from './commands/analyze.js';
-import { auditCommand } from './commands/audit.js';
-import { demoCommand } from './commands/demo.js';
-import { evalCommand } from './commands/eval.js';
-import { importCommand } from './commands/import.js';
-import { institutionCommand } from './commands/institution.js';
-import { rulesCommand } from './commands/rules.js';
-import { serveCommand } from './commands/serve.js';
-import { tokenCommand, userCommand } from './commands/user.js';
-import { workerCommand } from './commands/worker.js';
 import { type CliContext, cliVersion, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, helpContext } from './context.js';
 import { langFromEnv, translator } from './i18n.js';
 
 type Command = (args: string[], ctx: CliContext) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  import: importCommand,
-  demo: demoCommand,
-  serve: serveCommand,
-  analyze: analyzeCommand,
-  eval: evalCommand,
-  audit: auditCommand,
-  worker: workerCommand,
-  rules: rulesCommand,
-  user: userCommand,
-  token: tokenCommand,
-  institution: institutionCommand,
+/**
+ * Commands load on demand: `lingshu --help` or `lingshu import` need not compile the server, the
+ * job queue and the analyzers (the CLI runs its TypeScript sources through tsx).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  import: async () => (await import('./commands/import.js')).importCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  analyze: async () => (await import('./commands/analyze.js')).analyzeCommand,
+  eval: async () => (await import('./commands/eval.js')).evalCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+  worker: async () => (await import('./commands/worker.js')).workerCommand,
+  rules: async () => (await import('./commands/rules.js')).rulesCommand,
+  user: async () => (await import('./commands/user.js')).userCommand,
+  token: async () => (await import('./commands/user.js')).tokenCommand,
+  institution: async () => (await import('./commands/institution.js')).institutionCommand,
 };
 
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'CONFIG_INVALID']);
@@ -64,12 +58,13 @@ export async function main(argv: string[], base: CliContext = defaultContext()):
     ctx.stdout.write(`${cliVersion()}\n`);
     return EXIT_OK;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     ctx.stderr.write(`${ctx.t('error.unknownCommand', { command: command.slice(0, 40) })}\n`);
     return EXIT_USAGE;
   }
   try {
+    const run = await load();
     return await run(rest, ctx);
   } catch (e) {
     const err = toLingshuError(e);

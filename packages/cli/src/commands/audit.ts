@@ -1,18 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { finished } from 'node:stream/promises';
-import { Archive } from '@lingshu/archive';
+import type { Archive } from '@lingshu/archive';
 import { LingshuError } from '@lingshu/dicom';
-import {
-  AuditTrail,
-  auditDb,
-  countAudit,
-  jsonLine,
-  loadServerConfig,
-  parseAuditFilter,
-  streamAudit,
-  verifyChain,
-} from '@lingshu/server';
+import { AuditTrail, auditDb, countAudit, jsonLine, parseAuditFilter, streamAudit, verifyChain } from '@lingshu/server';
 import pino from 'pino';
 import {
   type CliContext,
@@ -24,6 +15,7 @@ import {
   withLang,
 } from '../context.js';
 import { isLang, langFromEnv, type MessageKey } from '../i18n.js';
+import { openArchiveOf, serverConfigOf } from '../platformAccess.js';
 import { createProgress } from '../progress.js';
 
 const OPTIONS = {
@@ -49,19 +41,7 @@ const BREAK_KEYS = {
 
 /** The archive the server would open (flags > LINGSHU_* / DATABASE_URL > config file > defaults). */
 async function openTrail(values: Values, ctx: CliContext): Promise<{ archive: Archive; trail: AuditTrail }> {
-  const config = loadServerConfig(
-    {
-      ...(values.data !== undefined ? { data: values.data } : {}),
-      ...(values.config !== undefined ? { config: values.config } : {}),
-    },
-    ctx.env,
-    ctx.cwd,
-  );
-  const archive = await Archive.open({
-    dataDir: config.dataDir,
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    ...(config.dbSchema ? { schema: config.dbSchema } : {}),
-  });
+  const archive = await openArchiveOf(serverConfigOf(ctx, values));
   try {
     return { archive, trail: await AuditTrail.open(archive, pino({ level: 'silent' })) };
   } catch (e) {

@@ -1,9 +1,9 @@
-import { Archive, type Institution, type InstitutionChanges, type InstitutionKind } from '@lingshu/archive';
+import type { Institution, InstitutionChanges, InstitutionKind } from '@lingshu/archive';
 import { LingshuError } from '@lingshu/dicom';
-import { loadServerConfig, openContext, type ServerContext } from '@lingshu/server';
-import pino from 'pino';
+import type { ServerContext } from '@lingshu/server';
 import { type CliContext, EXIT_OK, helpContext, parseCommandArgs, printHelp, withLang } from '../context.js';
 import { isLang, langFromEnv } from '../i18n.js';
+import { withArchive, withPlatform } from '../platformAccess.js';
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -18,53 +18,6 @@ const OPTIONS = {
   lang: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
-
-function archiveConfig(cli: CliContext, values: Values) {
-  return loadServerConfig(
-    {
-      ...(values.data !== undefined ? { data: values.data } : {}),
-      ...(values.config !== undefined ? { config: values.config } : {}),
-    },
-    cli.env,
-    cli.cwd,
-  );
-}
-
-function openArchiveOf(config: ReturnType<typeof archiveConfig>): Promise<Archive> {
-  return Archive.open({
-    dataDir: config.dataDir,
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    ...(config.dbSchema ? { schema: config.dbSchema } : {}),
-  });
-}
-
-/** Reads need only the archive (same data directory / DATABASE_URL resolution as the server). */
-async function withArchive<T>(cli: CliContext, values: Values, work: (archive: Archive) => Promise<T>): Promise<T> {
-  const archive = await openArchiveOf(archiveConfig(cli, values));
-  try {
-    return await work(archive);
-  } finally {
-    await archive.close();
-  }
-}
-
-/** Changes open the platform too, so they are recorded in the audit trail. */
-async function withPlatform<T>(cli: CliContext, values: Values, work: (ctx: ServerContext) => Promise<T>): Promise<T> {
-  const config = { ...archiveConfig(cli, values), aiWorkers: 0 };
-  const archive = await openArchiveOf(config);
-  try {
-    const ctx = await openContext(archive, config, pino({ level: 'silent' }));
-    try {
-      return await work(ctx);
-    } finally {
-      await ctx.platform.close();
-    }
-  } finally {
-    await archive.close();
-  }
-}
 
 function kindOf(raw: string | undefined, cli: CliContext): InstitutionKind | undefined {
   if (raw === undefined) return undefined;

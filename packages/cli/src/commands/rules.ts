@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Archive } from '@lingshu/archive';
 import { LingshuError } from '@lingshu/dicom';
-import { loadServerConfig, openContext, type ServerContext } from '@lingshu/server';
-import pino from 'pino';
 import {
   type CliContext,
   EXIT_FAILURE,
@@ -14,6 +11,7 @@ import {
   withLang,
 } from '../context.js';
 import { isLang, langFromEnv } from '../i18n.js';
+import { withPlatform } from '../platformAccess.js';
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -25,38 +23,6 @@ const OPTIONS = {
 
 function usage(message: string): LingshuError {
   return new LingshuError('USAGE', message);
-}
-
-async function withPlatform<T>(
-  cli: CliContext,
-  values: { data?: string; config?: string },
-  work: (ctx: ServerContext) => Promise<T>,
-): Promise<T> {
-  const loaded = loadServerConfig(
-    {
-      ...(values.data !== undefined ? { data: values.data } : {}),
-      ...(values.config !== undefined ? { config: values.config } : {}),
-    },
-    cli.env,
-    cli.cwd,
-  );
-  // A one-shot command: no workers, and the queue is only used to enqueue nothing.
-  const config = { ...loaded, aiWorkers: 0 };
-  const archive = await Archive.open({
-    dataDir: config.dataDir,
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    ...(config.dbSchema ? { schema: config.dbSchema } : {}),
-  });
-  try {
-    const ctx = await openContext(archive, config, pino({ level: 'silent' }));
-    try {
-      return await work(ctx);
-    } finally {
-      await ctx.platform.close();
-    }
-  } finally {
-    await archive.close();
-  }
 }
 
 /** `lingshu rules list|show ID|set FILE|dry-run STUDY_UID`: the AI routing rules (zh-CN/en). */

@@ -1,7 +1,5 @@
-import { Archive } from '@lingshu/archive';
 import { LingshuError } from '@lingshu/dicom';
-import { loadServerConfig, openContext, ROLES, type ServerContext } from '@lingshu/server';
-import pino from 'pino';
+import { ROLES, type ServerContext } from '@lingshu/server';
 import {
   type CliContext,
   EXIT_OK,
@@ -12,6 +10,7 @@ import {
   withLang,
 } from '../context.js';
 import { isLang, langFromEnv } from '../i18n.js';
+import { withPlatform } from '../platformAccess.js';
 import { promptPassword, readFirstLine } from './password.js';
 
 const COMMON = {
@@ -33,38 +32,6 @@ const USER_OPTIONS = {
 
 function usage(message: string): LingshuError {
   return new LingshuError('USAGE', message);
-}
-
-/** The platform over the same data directory / DATABASE_URL as `lingshu serve` (one-shot: no workers). */
-export async function withPlatform<T>(
-  cli: CliContext,
-  values: { data?: string | undefined; config?: string | undefined },
-  work: (ctx: ServerContext) => Promise<T>,
-): Promise<T> {
-  const loaded = loadServerConfig(
-    {
-      ...(values.data !== undefined ? { data: values.data } : {}),
-      ...(values.config !== undefined ? { config: values.config } : {}),
-    },
-    cli.env,
-    cli.cwd,
-  );
-  const config = { ...loaded, aiWorkers: 0 };
-  const archive = await Archive.open({
-    dataDir: config.dataDir,
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    ...(config.dbSchema ? { schema: config.dbSchema } : {}),
-  });
-  try {
-    const ctx = await openContext(archive, config, pino({ level: 'silent' }));
-    try {
-      return await work(ctx);
-    } finally {
-      await ctx.platform.close();
-    }
-  } finally {
-    await archive.close();
-  }
 }
 
 /** The new password: from stdin (`--password-stdin`) or a prompt without echo (twice). Never an argument. */
