@@ -1,0 +1,2 @@
+export * from './encapsulated.js';
+export * from './textSr.js';

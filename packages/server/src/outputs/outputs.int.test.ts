@@ -1,0 +1,3 @@
+import { outputsSuite } from './outputsSuite.js';
+
+outputsSuite('PGlite');
