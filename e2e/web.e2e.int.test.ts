@@ -1,0 +1,330 @@
+/**
+ * The reading workspace in a real browser: headless Debian chromium (playwright-core) against a
+ * real server (startServer, PGlite, temp data dir) holding a small phantom CT. Logs in through the
+ * form, finds the study in the worklist, opens it, waits until the Cornerstone viewport shows
+ * non-blank pixels, uses window presets, an ellipse ROI (HU statistics) and the help panel,
+ * switches to English, MPR, prior side by side; a study stored meanwhile appears live. A second test scrolls a 5 000-study
+ * worklist. Screenshots go to test-artifacts/ (gitignored).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateSeries, type StudySpec, studyUid } from '@lingshu/phantom';
+import { DEFAULT_SERVER_CONFIG, notifyStored, type RunningServer, startServer } from '@lingshu/server';
+import pino from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_PRINCIPAL } from '../packages/server/src/auth/principal.js';
+import { chestCtResult } from '../packages/server/src/worklist/testing.js';
+
+const CHROMIUM = process.env.LINGSHU_CHROMIUM ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED web e2e: no chromium at ${CHROMIUM} (set LINGSHU_CHROMIUM)`);
+
+const ROOT = resolve(import.meta.dirname, '..');
+const WEB_DIST = join(ROOT, 'packages/web/dist');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const PASSWORD = 'Correct-Horse-42';
+
+const spec: StudySpec = {
+  name: 'web-e2e-chest',
+  seed: 4242,
+  patient: { name: 'Wang^Wu=王^五', id: 'WEB-E2E-1', sex: 'M', birthDate: '19600101', anatomySeed: 4242 },
+  studyDate: '20240101',
+  institutionName: '灵枢测试医院',
+  truthGridMm: 6,
+  phantom: { kind: 'chest', nodules: [] },
+  series: {
+    matrix: 64,
+    fieldOfViewMm: 360,
+    sliceThicknessMm: 10,
+    zRangeMm: [0, 60],
+    kernel: 'standard',
+    dose: 'standard',
+    vendor: 'siemens',
+    transferSyntaxUID: '1.2.840.10008.1.2.1',
+    characterSet: 'ISO_IR 192',
+  },
+};
+
+/** A second study that arrives while the worklist is open (live update). */
+const laterSpec: StudySpec = {
+  ...spec,
+  name: 'web-e2e-later',
+  seed: 4343,
+  patient: { name: 'Li^Si=李^四', id: 'WEB-E2E-2', sex: 'F', birthDate: '19700101', anatomySeed: 4343 },
+};
+
+/** An earlier CT of the same patient (prior comparison in the viewer). */
+const priorSpec: StudySpec = { ...spec, name: 'web-e2e-prior', seed: 4244, studyDate: '20230101' };
+
+/** The few DOM types the page callbacks use (the root tsconfig has no DOM lib; these run in the browser). */
+interface PageCanvas {
+  width: number;
+  height: number;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
+interface PageElement {
+  scrollTop: number;
+  scrollHeight: number;
+  clientHeight: number;
+}
+declare const document: {
+  querySelector(selector: string): (PageCanvas & PageElement) | null;
+  querySelectorAll(selector: string): { length: number };
+};
+declare function requestAnimationFrame(cb: (t: number) => void): number;
+
+/** Counts pixels of the viewport's canvas brighter than near-black. */
+async function brightPixels(page: Page, pane = 'viewport'): Promise<number> {
+  return page.evaluate((pane) => {
+    const canvas = document.querySelector(`[data-testid="${pane}"] canvas`);
+    if (!canvas || canvas.width === 0) return 0;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return -1;
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if ((data[i] ?? 0) + (data[i + 1] ?? 0) + (data[i + 2] ?? 0) > 60) n++;
+    return n;
+  }, pane);
+}
+
+describe.skipIf(!hasChromium)('web app in headless chromium', () => {
+  let dir: string;
+  let server: RunningServer;
+  let browser: Browser;
+  const study = studyUid(spec, 'study');
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html')))
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'packages/web'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'lingshu-web-e2e-'));
+    server = await startServer(
+      {
+        ...DEFAULT_SERVER_CONFIG,
+        dataDir: join(dir, 'data'),
+        httpPort: 0,
+        dicomPort: null,
+        demo: false,
+        aiWorkers: 0,
+        webDir: WEB_DIST,
+      },
+      { log: pino({ level: 'silent' }) },
+    );
+    await server.ctx.platform.auth.createUser({ username: 'dr.e2e', role: 'radiologist', password: PASSWORD });
+    for await (const g of generateSeries(spec)) await server.archive.store({ bytes: g.bytes });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs in, lists the study, shows its images, switches to English', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.httpUrl}/`);
+
+    // Not signed in: the login form, in Chinese; a wrong password shows the error in Chinese.
+    await page.waitForURL(/\/login$/);
+    await page.fill('input[name="username"]', 'dr.e2e');
+    await page.fill('input[name="password"]', 'wrong-password-1');
+    await page.click('button[type="submit"]');
+    const err = page.getByTestId('login-error');
+    await err.waitFor();
+    expect(await err.getAttribute('data-code')).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(await err.textContent()).toContain('用户名或密码错误');
+
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/\/worklist$/);
+    expect(await page.getByTestId('current-user').textContent()).toContain('dr.e2e');
+
+    // The worklist shows the study with the ideographic name group.
+    const row = page.locator(`[data-testid="worklist-row"][data-study-uid="${study}"]`);
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('王五');
+    expect(text).toContain('WEB-E2E-1');
+    expect(text).toContain('CT');
+
+    // Live update: a study stored now appears without reloading the page (SSE study-arrived).
+    for await (const g of generateSeries(laterSpec))
+      notifyStored(server.ctx, await server.archive.store({ bytes: g.bytes }), 'import');
+    const later = page.locator(`[data-testid="worklist-row"][data-study-uid="${studyUid(laterSpec, 'study')}"]`);
+    await later.waitFor({ timeout: 15_000 });
+    expect(await later.textContent()).toContain('李四');
+    expect(await page.getByTestId('worklist-row').count()).toBe(2);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-worklist.png') });
+
+    // The same patient's earlier CT, for the prior comparison below.
+    for await (const g of generateSeries(priorSpec)) await server.archive.store({ bytes: g.bytes });
+
+    // Keyboard: select the first study's row, Enter opens it.
+    await row.click();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/viewer/${study.replace(/\./g, '\\.')}$`));
+    await page.locator('[data-testid="viewport"][data-status="ready"]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const c = document.querySelector('[data-testid="viewport"] canvas');
+        return !!c && c.width > 0;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    let bright = 0;
+    for (let i = 0; i < 40 && bright < 500; i++) {
+      bright = await brightPixels(page);
+      if (bright < 500) await page.waitForTimeout(250);
+    }
+    expect(bright, 'non-blank pixels in the viewport canvas').toBeGreaterThan(500);
+    expect(await page.getByTestId('series-thumb').count()).toBeGreaterThan(0);
+
+    // Key 2: mediastinum window (W350/L40) shows in the overlay.
+    await page.keyboard.press('2');
+    await expect.poll(() => page.locator('.overlay.tl').textContent()).toContain('窗宽 350 / 窗位 40');
+    await page.keyboard.press('1');
+    await expect.poll(() => page.locator('.overlay.tl').textContent()).toContain('窗宽 1500 / 窗位 -600');
+
+    // E: ellipse ROI; dragging one on the image shows its statistics in HU.
+    await page.keyboard.press('e');
+    const box = await page.getByTestId('viewport').boundingBox();
+    if (!box) throw new Error('no viewport box');
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.mouse.move(cx - 60, cy - 40);
+    await page.mouse.down();
+    await page.mouse.move(cx, cy, { steps: 5 });
+    await page.mouse.move(cx + 60, cy + 40, { steps: 5 });
+    await page.mouse.up();
+    await expect
+      .poll(() =>
+        page.locator('[data-testid="viewport"] svg').evaluateAll((els) => els.map((e) => e.textContent).join(' ')),
+      )
+      .toMatch(/HU/);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-viewer.png') });
+
+    // '?' opens the shortcut help; the language switch turns the UI English.
+    await page.keyboard.press('?');
+    await page.getByTestId('help-panel').waitFor();
+    expect(await page.getByTestId('help-panel').textContent()).toContain('快捷键');
+    await page.getByTestId('lang-switch').click();
+    expect(await page.getByTestId('help-panel').textContent()).toContain('Keyboard shortcuts');
+    expect(await page.getByTestId('logout').textContent()).toBe('Log out');
+    expect(await page.locator('.overlay.tl').textContent()).toContain('W 1500 / L -600');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-viewer-en.png') });
+
+    // M: MPR (axial, sagittal, coronal planes of the CT volume), each plane shows the image.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('m');
+    await page.locator('[data-testid="mpr"][data-status="ready"]').waitFor({ timeout: 30_000 });
+    for (const pane of ['mpr-axial', 'mpr-sagittal', 'mpr-coronal']) {
+      await expect.poll(() => brightPixels(page, pane), { timeout: 15_000 }).toBeGreaterThan(200);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'web-viewer-mpr.png') });
+
+    // Prior side by side; scrolling the current study moves the prior along.
+    await page.keyboard.press('m');
+    await page.locator('[data-testid="viewport"][data-status="ready"]').waitFor();
+    await page.getByTestId('prior-select').selectOption(studyUid(priorSpec, 'study'));
+    await page.click('.brand');
+    await page.locator('[data-testid="viewport"][data-status="ready"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => brightPixels(page, 'prior-viewport'), { timeout: 15_000 }).toBeGreaterThan(500);
+    expect(await brightPixels(page)).toBeGreaterThan(500);
+    const before = Number(await page.getByTestId('prior-viewport').getAttribute('data-index'));
+    await page.keyboard.press('ArrowDown');
+    await expect
+      .poll(async () => Number(await page.getByTestId('prior-viewport').getAttribute('data-index')))
+      .toBe(before + 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-viewer-prior.png') });
+
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+  it('lists 5 000 studies virtualised: few rows in the page, smooth scrolling, AI badges first', async () => {
+    // Index rows seeded by SQL (as worklist/worklistScale.int.test.ts does); every 5th study has a
+    // chest CT AI result (realistic AnalysisResult JSON, not produced by the analyzer) in triage mode.
+    const exec = (text: string, values: unknown[] = []) => server.archive.index.executeSql(text, values);
+    await exec(`INSERT INTO patients (patient_key, patient_id, name_alphabetic, name_ideographic, name_phonetic, birth_date, sex)
+      SELECT 'k' || g, 'PID' || g, 'Name' || g || '^Given', '名' || g, '', '19700101', CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END
+        FROM generate_series(1, 5000) g`);
+    await exec(`INSERT INTO studies (study_uid, patient_pk, study_date, study_time, accession_number, description, modalities,
+        num_series, num_instances, created_at)
+      SELECT '1.2.826.0.1.77.' || g, p.pk, to_char(date '2026-01-01' + (g % 300), 'YYYYMMDD'), '120000', 'ACC' || g,
+        'Study ' || g, CASE WHEN g % 5 = 0 THEN ARRAY['MR'] ELSE ARRAY['CT'] END, 1, 1,
+        timestamptz '2026-11-01T00:00:00Z' + g * interval '1 minute'
+        FROM generate_series(1, 5000) g JOIN patients p ON p.patient_key = 'k' || g`);
+    const template = JSON.stringify(chestCtResult('1.2.826.0.1.77.0', { lungRads: '@CAT@' }));
+    await exec(
+      `INSERT INTO ai_results (study_uid, study_pk, institution_pk, analyzer_id, analyzer_version, input_key, status,
+         result, findings, started_at, finished_at, worker)
+       SELECT st.study_uid, st.pk, st.institution_pk, 'lingshu-chest-ct', '1.0.0', 'k', 'ok',
+         replace($1, '@CAT@', ($2::text[])[1 + ((st.pk / 5) % 5)::int])::jsonb, 4, now(), now(), 'test'
+         FROM studies st WHERE st.pk % 5 = 1 AND st.study_uid LIKE '1.2.826.0.1.77.%'`,
+      [template, ['2', '3', '4A', '4B', '4X']],
+    );
+    await server.ctx.platform.oversight.setAutonomy(
+      { analyzerId: 'lingshu-chest-ct', institutionCode: null, mode: 'triage' },
+      SYSTEM_PRINCIPAL,
+    );
+
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.httpUrl}/login`);
+    await page.fill('input[name="username"]', 'dr.e2e');
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/\/worklist$/);
+    await expect.poll(() => page.getByTestId('worklist-count').textContent(), { timeout: 30_000 }).toContain('5003');
+    expect(await page.getByTestId('worklist-row').count()).toBeLessThan(80);
+    // Sorted by AI priority: the first row carries a badge.
+    const firstBadge = page.getByTestId('worklist-row').first().getByTestId('ai-badge');
+    expect(await firstBadge.count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-worklist-5000.png') });
+    const topUid = await page.getByTestId('worklist-row').first().getAttribute('data-study-uid');
+
+    // Scroll top → bottom over 120 animation frames; record frame intervals.
+    const frames = await page.evaluate(
+      () =>
+        new Promise<number[]>((done) => {
+          const body = document.querySelector('[data-testid="worklist-body"]');
+          if (!body) return done([]);
+          const gaps: number[] = [];
+          let last = 0;
+          let i = 0;
+          const step = (t: number) => {
+            if (last) gaps.push(t - last);
+            last = t;
+            body.scrollTop = ((body.scrollHeight - body.clientHeight) * i) / 120;
+            if (i++ < 120) requestAnimationFrame(step);
+            else done(gaps);
+          };
+          requestAnimationFrame(step);
+        }),
+    );
+    frames.sort((a, b) => a - b);
+    const p50 = frames[Math.floor(frames.length / 2)] ?? 0;
+    const p95 = frames[Math.floor(frames.length * 0.95)] ?? 0;
+    console.log(`worklist 5 000 rows: scroll frame interval p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
+    expect(frames.length).toBe(120);
+    // At the bottom the last rows are rendered, still only a window of them.
+    await expect.poll(() => page.locator('[data-testid="worklist-row"]').last().textContent()).toMatch(/PID|WEB-E2E/);
+    expect(await page.getByTestId('worklist-row').count()).toBeLessThan(80);
+    expect(await page.locator(`[data-testid="worklist-row"][data-study-uid="${topUid}"]`).count()).toBe(0);
+    await page.close();
+  }, 60_000);
+});
