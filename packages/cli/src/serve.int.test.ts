@@ -51,14 +51,19 @@ describe('lingshu serve', () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok' });
 
-      const page = await (await fetch(base)).text();
+      const page = await (await fetch(new URL('/status', base))).text();
       expect(page).toContain('灵枢');
       expect(page).toContain('实例');
       // Public: totals only, no study of any institution (not even its description).
       expect(page).not.toContain('Study s');
       expect(page).not.toContain('Test^Patient');
       expect(page).not.toContain('CLI-P1');
-      expect(await (await fetch(new URL('/?lang=en', base))).text()).toContain('Instances');
+      expect(await (await fetch(new URL('/status?lang=en', base))).text()).toContain('Instances');
+      // `/` is the web app (index.html, or the bilingual "run npm run build:web" page without a build).
+      const root = await fetch(base);
+      expect(root.status).toBe(200);
+      expect(root.headers.get('content-type')).toContain('text/html');
+      expect(await root.text()).toMatch(/灵枢|Lingshu/);
 
       const status = (await (await fetch(new URL('/api/status', base))).json()) as {
         counts: { instances: number; studies: number };

@@ -5,6 +5,7 @@ export * from './dictionary.js';
 export * from './errors.js';
 export * from './json.js';
 export * from './parser.js';
+export * from './pdf/index.js';
 export * from './personName.js';
 export * from './pixels/index.js';
 export * from './seg/index.js';

@@ -15,8 +15,12 @@ import { registerInstitutionRoutes } from './institutions/routes.js';
 import { registerJobRoutes } from './jobs/routes.js';
 import { createLifecycle, type Lifecycle } from './lifecycle.js';
 import { registerMetrics } from './metrics/routes.js';
+import { registerOutputRoutes } from './outputs/routes.js';
 import { registerOversightRoutes } from './oversight/routes.js';
+import { registerReportRoutes } from './reports/routes.js';
 import { registerHealth } from './status/health.js';
+import { defaultWebDir, registerWebApp } from './web/static.js';
+import { registerWorklistRoutes } from './worklist/routes.js';
 
 /** Registers extra routes on the app (the CLI's status page). */
 export type RouteRegistrar = (app: FastifyInstance, ctx: ServerContext) => void | Promise<void>;
@@ -72,6 +76,9 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   registerMetrics(app, ctx.platform.metrics);
   registerOversightRoutes(app, ctx.platform.oversight);
   registerEventStream(app, ctx, ctx.platform.oversight);
+  registerWorklistRoutes(app, ctx.platform.worklist);
+  registerReportRoutes(app, ctx.platform.reports);
+  registerOutputRoutes(app, ctx.platform.outputs);
   await app.register(
     async (dicomweb) => {
       registerQido(dicomweb, ctx);
@@ -80,6 +87,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     },
     { prefix: '/dicomweb' },
   );
+  registerWebApp(app, ctx.config.webDir ?? defaultWebDir());
   if (options.routes) await options.routes(app, ctx);
   return app;
 }

@@ -1,3 +1,4 @@
+import type { Hl7Destination } from './outputs/hl7/mllp.js';
 import { type CriticalFindingRule, DEFAULT_CRITICAL_FINDINGS } from './oversight/critical.js';
 
 /** A remote DICOM application entity Lingshu can send to (C-MOVE destination, forwarding target). */
@@ -80,6 +81,12 @@ export interface ServerConfig {
   oidc?: OidcConfig;
   /** Critical findings (危急值) that notify the responsible readers (see docs/oversight.md). */
   criticalFindings: CriticalFindingRule[];
+  /** Built web app served at `/` (absent = the @lingshu/web package's dist, see web/static.ts). */
+  webDir?: string;
+  /** Font with CJK glyphs for report PDFs (absent = /usr/share/fonts/truetype/wqy/wqy-microhei.ttc). */
+  pdfFontPath?: string;
+  /** RIS/HIS that receive an HL7 v2 ORU^R01 over MLLP for every signed report (docs/outputs.md). */
+  hl7Destinations?: Hl7Destination[];
 }
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataDir'> = {

@@ -18,7 +18,9 @@ import {
   parsePositiveInt,
   parseRemoteAes,
   parseSchema,
+  parseWebDir,
 } from './configParse.js';
+import { parseHl7Destinations, parsePdfFontPath } from './outputs/config.js';
 import { parseCriticalFindings } from './oversight/critical.js';
 
 /** Command-line flags (strings as typed); they take precedence over everything else. */
@@ -78,6 +80,9 @@ const SETTINGS: Record<Key, Setting> = {
   lockoutMinutes: { env: 'LINGSHU_LOCKOUT_MINUTES', parse: (r, s) => parsePositiveInt(r, s, 24 * 60) },
   oidc: { env: 'LINGSHU_OIDC', parse: parseOidc },
   criticalFindings: { env: 'LINGSHU_CRITICAL_FINDINGS', parse: parseCriticalFindings },
+  webDir: { env: 'LINGSHU_WEB_DIR', parse: parseWebDir },
+  pdfFontPath: { env: 'LINGSHU_PDF_FONT_PATH', parse: parsePdfFontPath },
+  hl7Destinations: { env: 'LINGSHU_HL7_DESTINATIONS', parse: parseHl7Destinations },
 };
 
 function readConfigFile(path: string, setting: string): Record<string, unknown> {
@@ -129,8 +134,10 @@ export function loadServerConfig(
     else if (file[key] !== undefined) {
       values[key] = s.parse(file[key], `${key} (config file)`);
       if (key === 'dataDir') dataBase = fileDir;
+      if (key === 'webDir') values.webDir = resolve(fileDir, values.webDir as string);
     }
   }
+  if (typeof values.webDir === 'string') values.webDir = resolve(cwd, values.webDir);
   const dataDir = resolve(dataBase, (values.dataDir as string | undefined) ?? '.lingshu');
   const config = { ...DEFAULT_SERVER_CONFIG, ...values, dataDir } as ServerConfig;
   if (config.maxInstanceBytes > config.maxUploadBytes)

@@ -152,6 +152,12 @@ export function parseSchema(raw: unknown, setting: string): string {
   return raw.trim();
 }
 
+export function parseWebDir(raw: unknown, setting: string): string {
+  if (typeof raw !== 'string' || raw.trim() === '')
+    throw configInvalid(setting, 'the web app directory must not be empty');
+  return raw;
+}
+
 export function parseDir(raw: unknown, setting: string): string {
   if (typeof raw !== 'string' || raw.trim() === '')
     throw configInvalid(setting, 'the data directory must not be empty');

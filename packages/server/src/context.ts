@@ -28,6 +28,19 @@ export interface ServerEventMap {
       findings: number;
     },
   ];
+  /** A reader opened (acquired), closed (released) or abandoned (expired) a study (worklist/locks.ts). */
+  'study-lock': [
+    {
+      studyInstanceUID: string;
+      state: 'acquired' | 'released' | 'expired';
+      userId: string;
+      /** Display name of the lock holder (not patient data). */
+      lockedBy: string;
+      since: string;
+    },
+  ];
+  /** A report was signed or got an addendum (reports/service.ts); the outputs (PDF, SR, FHIR, HL7) listen for it. */
+  'report-signed': [{ studyInstanceUID: string; reportPk: string; institutionPk: string }];
   /** An AI job changed state (queued, active, completed, retry, dead, cancelled). */
   'ai-job': [
     {

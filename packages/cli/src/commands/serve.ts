@@ -44,7 +44,7 @@ function statusRoutes(version: string): RouteRegistrar {
       reply.header('cache-control', 'no-store');
       return archiveStatus(ctx.archive, version);
     });
-    app.get<{ Querystring: { lang?: string } }>('/', PUBLIC, async (request, reply) => {
+    app.get<{ Querystring: { lang?: string } }>('/status', PUBLIC, async (request, reply) => {
       const lang: Lang = request.query.lang === 'en' ? 'en' : 'zh-CN';
       reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store');
       return renderStatusPage(await archiveStatus(ctx.archive, version), lang);
@@ -86,7 +86,7 @@ function waitForSignal(): Promise<void> {
   });
 }
 
-/** `lingshu serve`: DICOMweb, DIMSE and the status page until SIGINT/SIGTERM; 0 after a clean shutdown. */
+/** `lingshu serve`: the web app, DICOMweb, DIMSE and the status page (/status) until SIGINT/SIGTERM; 0 after a clean shutdown. */
 export async function serveCommand(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parseCommandArgs(args, OPTIONS);
   if (values.help) return printHelp(helpContext(ctx, values.lang), 'usage.serve');

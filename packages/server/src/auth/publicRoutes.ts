@@ -16,7 +16,12 @@ export interface PublicRoute {
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', url: '/healthz', why: 'liveness probe for load balancers' },
   { method: 'GET', url: '/readyz', why: 'readiness probe for load balancers' },
-  { method: 'GET', url: '/', why: 'status page: version and archive totals only, no study' },
+  { method: 'GET', url: '/status', why: 'status page: version and archive totals only, no study' },
+  { method: 'GET', url: '/', why: 'web app: index.html (static, no data; the app then signs in)' },
+  { method: 'GET', url: '/login', why: 'web app: index.html (static, no data)' },
+  { method: 'GET', url: '/worklist', why: 'web app: index.html (static, no data; the list itself needs a login)' },
+  { method: 'GET', url: '/viewer/*', why: 'web app: index.html (static, no data; images need a login)' },
+  { method: 'GET', url: '/assets/*', why: 'web app: hashed scripts, styles, wasm codecs (static, no data)' },
   { method: 'GET', url: '/api/status', why: 'the status page as JSON (version and totals)' },
   { method: 'POST', url: '/api/auth/login', why: 'password login' },
   { method: 'GET', url: '/api/auth/oidc/login', why: 'start of single sign-on' },

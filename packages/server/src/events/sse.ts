@@ -8,7 +8,7 @@ import type { OversightService } from '../oversight/service.js';
 import { type StudyTenancy, studyTenancy, tenancyVisible } from '../oversight/studyAccess.js';
 
 /** Events the UI receives on GET /api/events (server-sent events). */
-export type StreamEventName = 'study-arrived' | 'study-stable' | 'ai-job' | 'ai-result' | 'notification';
+export type StreamEventName = 'study-arrived' | 'study-stable' | 'ai-job' | 'ai-result' | 'notification' | 'study-lock';
 
 export interface EventStreamOptions {
   /** Comment line sent to keep proxies from closing an idle stream (default 15 s). */
@@ -112,6 +112,7 @@ export function registerEventStream(
       priority: e.priority,
       ...(e.errorCode ? { errorCode: e.errorCode } : {}),
     });
+  const onLock = (e: ServerEventMap['study-lock'][0]): void => studyEvent('study-lock', e.studyInstanceUID, e);
   const onResult = (e: ServerEventMap['ai-result'][0]): void =>
     aiEvent('ai-result', e.studyInstanceUID, e.analyzerId, e);
   const onNotification = (n: Notification): void =>
@@ -123,6 +124,7 @@ export function registerEventStream(
   ctx.events.on('study-stable', onStable);
   ctx.events.on('ai-job', onJob);
   ctx.events.on('ai-result', onResult);
+  ctx.events.on('study-lock', onLock);
   oversight.events.on('notification', onNotification);
 
   const heartbeat = setInterval(() => {
@@ -136,6 +138,7 @@ export function registerEventStream(
     ctx.events.off('study-stable', onStable);
     ctx.events.off('ai-job', onJob);
     ctx.events.off('ai-result', onResult);
+    ctx.events.off('study-lock', onLock);
     oversight.events.off('notification', onNotification);
     for (const c of clients) c.raw.end();
     clients.clear();

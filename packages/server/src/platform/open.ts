@@ -9,7 +9,10 @@ import type { ServerContext, ServerEventMap } from '../context.js';
 import { openJobs } from '../jobs/open.js';
 import type { JobService } from '../jobs/service.js';
 import { createServerMetrics, type ServerMetrics } from '../metrics/serverMetrics.js';
+import { type OutputService, openOutputs } from '../outputs/service.js';
 import { type OversightService, openOversight } from '../oversight/service.js';
+import { openReports, type ReportService } from '../reports/service.js';
+import { openWorklist, type WorklistService } from '../worklist/service.js';
 
 /**
  * The platform services over the archive's database: identity, institutions, audit, AI jobs.
@@ -26,6 +29,12 @@ export interface Platform {
   oversight: OversightService;
   /** Prometheus metrics of this process (metrics/serverMetrics.ts). */
   metrics: ServerMetrics;
+  /** The reading worklist and study locks (worklist/service.ts). */
+  worklist: WorklistService;
+  /** Structured reports: drafts, autosave, QC, signing, addenda, versions (reports/service.ts). */
+  reports: ReportService;
+  /** Report outputs on signing: PDF, encapsulated PDF + SR, FHIR, HL7 ORU (outputs/service.ts). */
+  outputs: OutputService;
   /** Stops what the areas started (job workers, timers); the archive is closed by its owner. */
   close(): Promise<void>;
 }
@@ -56,12 +65,31 @@ export async function openPlatform(
   closers.push(() => jobs.close());
   const metrics = createServerMetrics(archive, events);
   closers.push(async () => metrics.close());
+  const worklist = await openWorklist({ archive, events, oversight });
+  closers.push(() => worklist.close());
+  const reports = await openReports({ archive, events, jobs, oversight, locks: worklist.locks });
+  const outputs = await openOutputs({
+    archive,
+    events,
+    reports,
+    jobs,
+    audit,
+    log,
+    config: {
+      ...(config.pdfFontPath ? { pdfFontPath: config.pdfFontPath } : {}),
+      hl7Destinations: config.hl7Destinations ?? [],
+    },
+  });
+  closers.push(() => outputs.close());
   const platform: Platform = {
     auth,
     audit,
     jobs,
     oversight,
     metrics,
+    worklist,
+    reports,
+    outputs,
     close: async () => {
       for (const close of closers.reverse()) await close();
     },
