@@ -7,7 +7,7 @@
  * worklist. Screenshots go to test-artifacts/ (gitignored).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateSeries, type StudySpec, studyUid } from '@lingshu/phantom';
@@ -16,7 +16,7 @@ import pino from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../packages/server/src/auth/principal.js';
-import { chestCtResult } from '../packages/server/src/worklist/testing.js';
+import { chestCtResult, seedAiResult } from '../packages/server/src/worklist/testing.js';
 
 const CHROMIUM = process.env.LINGSHU_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -92,6 +92,18 @@ async function brightPixels(page: Page, pane = 'viewport'): Promise<number> {
   }, pane);
 }
 
+/** True when the web build is missing or older than a file of the web app's sources. */
+function webBuildStale(): boolean {
+  const index = join(WEB_DIST, 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built,
+    );
+  return newer(join(ROOT, 'packages/web/src')) || statSync(join(ROOT, 'packages/web/index.html')).mtimeMs > built;
+}
+
 describe.skipIf(!hasChromium)('web app in headless chromium', () => {
   let dir: string;
   let server: RunningServer;
@@ -99,7 +111,7 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
   const study = studyUid(spec, 'study');
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html')))
+    if (webBuildStale())
       execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'packages/web'], {
         cwd: ROOT,
         stdio: 'inherit',
@@ -253,6 +265,83 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
       .toBe(before + 1);
     await page.screenshot({ path: join(ARTIFACTS, 'web-viewer-prior.png') });
 
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+  it('reviews the AI nodule, writes, signs and downloads the report', async () => {
+    // A chest CT AI result (realistic AnalysisResult JSON from worklist/testing.ts, not produced by
+    // the analyzer) with nodule-1 9.2 × 7.4 mm, in triage mode so the reader sees it.
+    await seedAiResult(server.archive, study, chestCtResult(study));
+    await server.ctx.platform.oversight.setAutonomy(
+      { analyzerId: 'lingshu-chest-ct', institutionCode: null, mode: 'triage' },
+      SYSTEM_PRINCIPAL,
+    );
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.httpUrl}/login`);
+    await page.fill('input[name="username"]', 'dr.e2e');
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/\/worklist$/);
+    await page.goto(`${server.httpUrl}/viewer/${study}`);
+
+    // AI panel: accept the 9.2 mm nodule.
+    const nodule = page.getByTestId('ai-panel').locator('li', { hasText: '9.2 mm' });
+    await nodule.waitFor({ timeout: 20_000 });
+    await nodule.getByRole('button', { name: '接受' }).click();
+    await expect.poll(() => nodule.textContent()).toContain('已审核');
+
+    // Report tab: create the draft (prefilled from the accepted nodule), edit, autosave.
+    await page.getByRole('tab', { name: '报告' }).click();
+    await page.getByRole('button', { name: '生成报告' }).click();
+    const findings = page.getByTestId('report-findings');
+    await findings.waitFor();
+    const findingsText = await findings.inputValue();
+    expect(findingsText).toContain('结节');
+    const size = /\d+(?:\.\d+)?\s*×\s*\d+(?:\.\d+)?\s*mm/.exec(findingsText)?.[0];
+    expect(size, `a nodule size in: ${findingsText}`).toBeTruthy();
+    const impression = page.getByTestId('report-impression');
+    await impression.fill(`${await impression.inputValue()} 建议 3 个月后复查胸部 CT（e2e）。`);
+    await expect.poll(() => page.getByTestId('report-status').textContent(), { timeout: 10_000 }).toContain('已保存');
+    await page.getByRole('button', { name: '质控检查' }).click();
+    await page.getByTestId('qc-issues').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'web-report.png') });
+
+    // Sign with the password (re-authentication); a QC block asks for the override reason.
+    await page.getByRole('button', { name: '签署', exact: true }).click();
+    await page.getByTestId('sign-password').fill(PASSWORD);
+    await page.getByTestId('sign-confirm').click();
+    const status = page.getByTestId('report-status');
+    await page.locator('[data-testid="sign-override"], [data-testid="report-pdf"]').first().waitFor();
+    if ((await page.getByTestId('sign-override').count()) > 0) {
+      await page.getByTestId('sign-override').fill('e2e: reviewed by the reader');
+      await page.getByTestId('sign-confirm').click();
+    }
+    await expect.poll(() => status.textContent()).toContain('已签署');
+    expect(await impression.getAttribute('readonly')).not.toBeNull();
+    await page.getByTestId('report-addendum').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'web-report-signed.png') });
+
+    // The PDF (same session cookie) holds the section titles and the nodule size as the report shows it.
+    const href = await page.getByTestId('report-pdf').getAttribute('href');
+    expect(href).toBe(`/api/studies/${encodeURIComponent(study)}/report/pdf`);
+    const res = await page.request.get(`${server.httpUrl}${href}`);
+    expect(res.status()).toBe(200);
+    const pdf = await res.body();
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    if (existsSync('/usr/bin/pdftotext')) {
+      const text = execFileSync('/usr/bin/pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
+      const squash = (s: string) => s.replace(/\s+/g, '');
+      expect(text).toContain('影像所见');
+      expect(squash(text)).toContain(squash(size ?? '?'));
+    } else console.warn('SKIPPED PDF text check: no pdftotext (apt-get install poppler-utils)');
+
+    // Back to the worklist: the study shows as signed.
+    await page.getByRole('button', { name: '返回工作列表' }).click();
+    await page.waitForURL(/\/worklist$/);
+    const row = page.locator(`[data-testid="worklist-row"][data-study-uid="${study}"]`);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('已签发');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -20,6 +20,7 @@ import {
 import type { MessageKey } from '../i18n.js';
 import { navigate } from '../router.js';
 import { AiPanel } from './AiPanel.js';
+import { ReportPanel } from './ReportPanel.js';
 
 interface SeriesInfo {
   uid: string;
@@ -45,6 +46,7 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
   const { t } = useApp();
   const element = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<Types.IStackViewport | null>(null);
+  const [tab, setTab] = useState<'ai' | 'report'>('ai');
   const [series, setSeries] = useState<SeriesInfo[]>([]);
   const [patient, setPatient] = useState('');
   const [current, setCurrent] = useState<string | null>(null);
@@ -479,7 +481,20 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
           )}
         </div>
       </div>
-      <AiPanel studyUid={studyUid} onJump={jumpTo} />
+      <div className="side-panel">
+        <div className="side-tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === 'ai'} onClick={() => setTab('ai')}>
+            {t('tab.ai')}
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'report'} onClick={() => setTab('report')}>
+            {t('tab.report')}
+          </button>
+        </div>
+        <div hidden={tab !== 'ai'}>
+          <AiPanel studyUid={studyUid} onJump={jumpTo} />
+        </div>
+        {tab === 'report' && <ReportPanel studyUid={studyUid} />}
+      </div>
     </section>
   );
 }
