@@ -90,39 +90,23 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     jobs.getJob(request.params.id),
   );
 
-  app.post<{ Params: { id: string } }>(
-    '/api/admin/jobs/:id/retry',
-    { config: { access: 'jobs:admin' } },
-    async (request) => {
-      await jobs.retryJob(request.params.id);
+  // Admin actions on one job: run it, record who did it, answer with the job's new state.
+  const actions = { retry: jobs.retryJob, cancel: jobs.cancelJob } as const;
+  for (const [name, act] of Object.entries(actions)) {
+    const url = `/api/admin/jobs/:id/${name}`;
+    app.post<{ Params: { id: string } }>(url, { config: { access: 'jobs:admin' } }, async (request) => {
+      await act(request.params.id);
       await ctx.platform.audit.record({
         action: 'admin',
         outcome: 'success',
         ...(request.principal ? { principal: request.principal } : {}),
         address: request.ip,
         resource: { type: 'job', id: request.params.id },
-        via: 'POST /api/admin/jobs/:id/retry',
+        via: `POST ${url}`,
       });
       return jobs.getJob(request.params.id);
-    },
-  );
-
-  app.post<{ Params: { id: string } }>(
-    '/api/admin/jobs/:id/cancel',
-    { config: { access: 'jobs:admin' } },
-    async (request) => {
-      await jobs.cancelJob(request.params.id);
-      await ctx.platform.audit.record({
-        action: 'admin',
-        outcome: 'success',
-        ...(request.principal ? { principal: request.principal } : {}),
-        address: request.ip,
-        resource: { type: 'job', id: request.params.id },
-        via: 'POST /api/admin/jobs/:id/cancel',
-      });
-      return jobs.getJob(request.params.id);
-    },
-  );
+    });
+  }
 
   app.post<{ Params: { studyUid: string } }>(
     '/api/studies/:studyUid/analyze',
