@@ -4,6 +4,7 @@ export * from './emphysema.js';
 export * from './fleischner.js';
 export * from './growth.js';
 export * from './lungRads.js';
+export * from './noduleMatch.js';
 export * from './report/index.js';
 export * from './severity.js';
 export * from './sources.js';

@@ -1,5 +1,6 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { registerAiViewRoutes } from './aiviews/routes.js';
 import { installAuditHook } from './audit/hook.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { installAuthGuard } from './auth/guard.js';
@@ -72,6 +73,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   registerIdentityRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerJobRoutes(app, ctx);
+  registerAiViewRoutes(app, ctx);
   registerInstitutionRoutes(app, ctx);
   registerMetrics(app, ctx.platform.metrics);
   registerOversightRoutes(app, ctx.platform.oversight);
