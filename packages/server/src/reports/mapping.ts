@@ -108,7 +108,8 @@ export function toReportFinding(finding: Finding, accepted: boolean): ReportFind
  * Applies a reader's edit. `changes` is flat (`{"longAxisMm": 10.5, "lobe": "RUL", "type": "mass",
  * "lungRads": "4B"}`); `attributes` / `measurements` objects are read too. Editing a size without
  * giving a category drops the Lung-RADS category, so the report re-categorises from the new size
- * (docs/reports.md "A finding without one …").
+ * (docs/reports.md "A finding without one …"); new axes without a mean diameter drop the AI's
+ * mean diameter (recomputed from the axes) and any size edit without a volume drops the AI volume.
  */
 export function applyEdit(finding: ReportFinding, changes: unknown): ReportFinding {
   if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) return finding;
@@ -124,12 +125,18 @@ export function applyEdit(finding: ReportFinding, changes: unknown): ReportFindi
       if (typeof m?.key === 'string') flatMeasurements[m.key] = m.value;
   }
   let sizeEdited = false;
+  const given = new Set<NoduleMeasurementKey>();
   for (const key of NODULE_MEASUREMENTS) {
     const v = finite(flatMeasurements[key]);
     if (v === undefined) continue;
     out[key as NoduleMeasurementKey] = v;
+    given.add(key);
     sizeEdited = true;
   }
+  // The AI's derived sizes no longer fit new axes: the mean diameter then comes from the edited
+  // axes (the templates compute (long + short) / 2), and the AI volume is dropped.
+  if ((given.has('longAxisMm') || given.has('shortAxisMm')) && !given.has('meanDiameterMm')) delete out.meanDiameterMm;
+  if (sizeEdited && !given.has('volumeMm3')) delete out.volumeMm3;
   for (const key of ['laa950Percent', 'infectionPercent'] as const) {
     const v = finite(flatMeasurements[key]);
     if (v !== undefined) out[key] = v;

@@ -151,7 +151,10 @@ describe.each(backends)(
       expect(report.sections.method).toContain('B70f');
       expect(report.sections.findings).toContain('右肺上叶');
       expect(report.sections.findings).toContain('9.2×7.4');
-      expect(report.sections.findings).toContain('右肺中叶'); // the reader-added nodule
+      expect(report.sections.findings).toContain('右肺中叶实性结节，大小 5.0×4.0 mm'); // the reader-added nodule
+      // The reader's edit of nodule-2 (AI: 7.0×5.0 mm, mean 6.0 mm), not the AI's size.
+      expect(report.sections.findings).toContain('左肺下叶磨玻璃结节，大小 8.0×6.0 mm，平均径 7.0 mm');
+      expect(report.sections.findings).not.toContain('7.0×5.0');
       expect(report.sections.findings).toContain('感染');
       expect(report.sections.findings).not.toContain('肺气肿'); // rejected
       expect(report.sections.impression).toContain('Lung-RADS 4A');
