@@ -59,6 +59,14 @@ const laterSpec: StudySpec = {
 /** An earlier CT of the same patient (prior comparison in the viewer). */
 const priorSpec: StudySpec = { ...spec, name: 'web-e2e-prior', seed: 4244, studyDate: '20230101' };
 
+/** A study whose AI findings the reader edits and completes before an English report. */
+const readingSpec: StudySpec = {
+  ...spec,
+  name: 'web-e2e-reading',
+  seed: 4545,
+  patient: { name: 'Zhao^Liu=赵^六', id: 'WEB-E2E-3', sex: 'F', birthDate: '19650101', anatomySeed: 4545 },
+};
+
 /** The few DOM types the page callbacks use (the root tsconfig has no DOM lib; these run in the browser). */
 interface PageCanvas {
   width: number;
@@ -206,6 +214,18 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     }
     expect(bright, 'non-blank pixels in the viewport canvas').toBeGreaterThan(500);
     expect(await page.getByTestId('series-thumb').count()).toBeGreaterThan(0);
+    // The whole stack loads in the background (stackPrefetch.ts): every image of the series.
+    const viewport = page.getByTestId('viewport');
+    await expect
+      .poll(async () => `${await viewport.getAttribute('data-loaded')}/${await viewport.getAttribute('data-total')}`, {
+        timeout: 20_000,
+      })
+      .toBe('7/7');
+    expect(await viewport.getAttribute('data-failed')).toBe('0');
+    // Thumbnails are asked for once the first image is on screen.
+    await expect
+      .poll(() => page.getByTestId('series-thumb').locator('img[src*="/thumbnail"]').count())
+      .toBeGreaterThan(0);
 
     // Key 2: mediastinum window (W350/L40) shows in the overlay.
     await page.keyboard.press('2');
@@ -341,14 +361,127 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     await page.getByRole('button', { name: '返回工作列表' }).click();
     await page.waitForURL(/\/worklist$/);
     const row = page.locator(`[data-testid="worklist-row"][data-study-uid="${study}"]`);
-    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('已签发');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('已签署');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('edits a nodule and adds a missed one in the AI panel; the English report has both; QC flags an empty impression', async () => {
+    const uid = studyUid(readingSpec, 'study');
+    for await (const g of generateSeries(readingSpec)) await server.archive.store({ bytes: g.bytes });
+    await seedAiResult(server.archive, uid, chestCtResult(uid));
+    await server.ctx.platform.oversight.setAutonomy(
+      { analyzerId: 'lingshu-chest-ct', institutionCode: null, mode: 'triage' },
+      SYSTEM_PRINCIPAL,
+    );
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Signed in through the API (the form is tested above): the session cookie is the page's.
+    const login = await page.request.post(`${server.httpUrl}/api/auth/login`, {
+      data: { username: 'dr.e2e', password: PASSWORD },
+    });
+    expect(login.status()).toBe(200);
+    await page.goto(`${server.httpUrl}/viewer/${uid}`);
+    const panel = page.getByTestId('ai-panel');
+
+    // Keyboard: select nodule-1 (9.2 mm) and accept it with Y; select the emphysema and reject it
+    // with N, giving a preset reason in the inline form.
+    const nodule1 = panel.locator('li', { hasText: '9.2 mm' });
+    await nodule1.waitFor({ timeout: 20_000 });
+    await nodule1.locator('button.link').click();
+    await page.keyboard.press('y');
+    await expect.poll(() => nodule1.textContent(), { timeout: 15_000 }).toContain('已审核：接受');
+    const emphysema = panel.locator('li', { hasText: 'Emphysema' });
+    await emphysema.locator('button.link').click();
+    await page.keyboard.press('n');
+    await emphysema.getByTestId('reject-preset').selectOption('ai.reason.artefact');
+    await emphysema.getByTestId('reject-save').click();
+    await expect.poll(() => emphysema.textContent(), { timeout: 15_000 }).toContain('已审核：拒绝 · 伪影');
+
+    // Edit nodule-2 (AI: ground-glass 7.0 × 5.0 mm): 10.5 × 8 mm, part-solid.
+    const nodule2 = panel.locator('li', { hasText: '7.0 mm' });
+    await nodule2.getByRole('button', { name: '修改' }).click();
+    const form = nodule2.getByTestId('finding-edit-form');
+    await form.getByTestId('finding-long').fill('10.5');
+    await form.getByTestId('finding-short').fill('8');
+    await form.getByTestId('finding-kind').selectOption('part-solid');
+    await panel.screenshot({ path: join(ARTIFACTS, 'web-ai-edit.png') });
+    await form.getByTestId('finding-save').click();
+    const edited = nodule2.getByTestId('ai-edited');
+    await expect
+      .poll(() => edited.textContent(), { timeout: 15_000 })
+      .toBe('已修改：10.5×8.0 mm · 部分实性结节 · 左肺下叶');
+
+    // Add the nodule the AI missed: solid, right middle lobe, 6 × 5 mm.
+    await panel.getByTestId('ai-add').click();
+    const add = panel.getByTestId('finding-add-form');
+    await add.getByTestId('finding-lobe').selectOption('RML');
+    await add.getByTestId('finding-long').fill('6');
+    await add.getByTestId('finding-short').fill('5');
+    await add.getByTestId('finding-note').fill('e2e: missed by AI');
+    await add.getByTestId('finding-save').click();
+    const added = panel.getByTestId('ai-added');
+    await expect.poll(() => added.textContent(), { timeout: 15_000 }).toContain('6.0×5.0 mm · 实性结节 · 右肺中叶');
+
+    // A reload shows the same decisions: they come from the server, not from the page's memory.
+    await page.reload();
+    await edited.waitFor({ timeout: 30_000 });
+    expect(await edited.textContent()).toContain('10.5×8.0 mm');
+    expect(await nodule1.textContent()).toContain('已审核：接受');
+    expect(await added.textContent()).toContain('医师添加 · e2e: missed by AI');
+
+    // English UI: the report is created in English, with the edited and the added nodule.
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('tab', { name: 'Report' }).click();
+    await page.getByRole('button', { name: 'Create report' }).click();
+    const findings = page.getByTestId('report-findings');
+    await findings.waitFor();
+    const reportPanel = page.getByTestId('report-panel');
+    for (const heading of ['Technique', 'Findings', 'Impression', 'Recommendation'])
+      expect(await reportPanel.textContent()).toContain(heading);
+    const findingsText = (await findings.inputValue()).replace(/\s+/g, ' ');
+    expect(findingsText).toContain('Part-solid nodule, left lower lobe, 10.5 × 8.0 mm');
+    expect(findingsText).not.toContain('7.0 × 5.0');
+    expect(findingsText).toContain('Solid nodule, right middle lobe, 6.0 × 5.0 mm');
+    expect(findingsText).toContain('right upper lobe, 9.2 × 7.4 mm');
+    expect(findingsText).not.toMatch(/emphysema/i);
+
+    // QC: an empty impression blocks the signature with its reason; filling it in again clears it.
+    const impression = page.getByTestId('report-impression');
+    const impressionText = await impression.inputValue();
+    expect(impressionText).toContain('10.5 × 8.0 mm');
+    await impression.fill('');
+    await expect.poll(() => page.getByTestId('report-status').textContent(), { timeout: 15_000 }).toContain('Saved');
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    await page.getByTestId('sign-password').fill(PASSWORD);
+    await page.getByTestId('sign-confirm').click();
+    await page.getByTestId('sign-override').waitFor();
+    const issues = page.getByTestId('qc-issues');
+    await expect
+      .poll(() => issues.textContent(), { timeout: 15_000 })
+      .toContain('Blocks signing: The Impression section is empty');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await impression.fill(impressionText);
+    await page.getByRole('button', { name: 'QC', exact: true }).click();
+    await expect.poll(() => issues.textContent(), { timeout: 15_000 }).not.toContain('Impression section is empty');
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    await page.getByTestId('sign-password').fill(PASSWORD);
+    if ((await issues.textContent())?.includes('Blocks signing'))
+      await page.getByTestId('sign-override').fill('e2e: reviewed by the reader');
+    await page.getByTestId('sign-confirm').click();
+    await page.getByTestId('report-pdf').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('report-status').textContent()).toContain('Signed');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
   it('lists 5 000 studies virtualised: few rows in the page, smooth scrolling, AI badges first', async () => {
     // Index rows seeded by SQL (as worklist/worklistScale.int.test.ts does); every 5th study has a
     // chest CT AI result (realistic AnalysisResult JSON, not produced by the analyzer) in triage mode.
     const exec = (text: string, values: unknown[] = []) => server.archive.index.executeSql(text, values);
+    // The studies the earlier tests stored (four when the whole file runs) are listed too.
+    const stored = (await exec('SELECT count(*)::int AS n FROM studies')) as { rows: Array<{ n: number }> };
+    const total = (stored.rows[0]?.n ?? 0) + 5000;
     await exec(`INSERT INTO patients (patient_key, patient_id, name_alphabetic, name_ideographic, name_phonetic, birth_date, sex)
       SELECT 'k' || g, 'PID' || g, 'Name' || g || '^Given', '名' || g, '', '19700101', CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END
         FROM generate_series(1, 5000) g`);
@@ -378,7 +511,9 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     await page.fill('input[name="password"]', PASSWORD);
     await page.click('button[type="submit"]');
     await page.waitForURL(/\/worklist$/);
-    await expect.poll(() => page.getByTestId('worklist-count').textContent(), { timeout: 30_000 }).toContain('5003');
+    await expect
+      .poll(() => page.getByTestId('worklist-count').textContent(), { timeout: 30_000 })
+      .toContain(String(total));
     expect(await page.getByTestId('worklist-row').count()).toBeLessThan(80);
     // Sorted by AI priority: the first row carries a badge.
     const firstBadge = page.getByTestId('worklist-row').first().getByTestId('ai-badge');

@@ -54,18 +54,36 @@ export type PresetKey = keyof typeof PRESETS;
 
 let ready: Promise<void> | null = null;
 
-function hasWebGL2(): boolean {
+/** How WebGL 2 runs here: on a GPU, in software (SwiftShader, llvmpipe: VMs, headless), or not at all. */
+type WebGLKind = 'gpu' | 'software' | 'none';
+let webgl: WebGLKind = 'none';
+
+function webglKind(): WebGLKind {
   try {
-    return !!document.createElement('canvas').getContext('webgl2');
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return 'none';
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+    return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? 'software' : 'gpu';
   } catch {
-    return false;
+    return 'none';
   }
+}
+
+/**
+ * Stack views draw on the CPU unless a GPU runs WebGL: a 512² slice is a quick lookup-table pass
+ * in a 2D canvas, while software WebGL spends seconds creating the context and compiling shaders
+ * before the first image. MPR needs WebGL (software or not). Read when an engine is created.
+ */
+function renderOnCpu(forStack: boolean): void {
+  setUseCPURendering(webgl === 'none' || (forStack && webgl === 'software'));
 }
 
 export function initCornerstone(): Promise<void> {
   ready ??= (async () => {
     await coreInit();
-    if (!hasWebGL2()) setUseCPURendering(true);
+    webgl = webglKind();
+    renderOnCpu(true);
     loaderInit({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)) });
     volumeLoader.registerVolumeLoader(
       'cornerstoneStreamingImageVolume',
@@ -97,6 +115,7 @@ export function createEngine(
   priorElement?: HTMLDivElement | null,
 ): { main: Types.IStackViewport; prior: Types.IStackViewport | null } {
   destroyEngine();
+  renderOnCpu(true);
   const engine = new RenderingEngine(ENGINE_ID);
   engine.enableElement({ viewportId: VIEWPORT_ID, type: CoreEnums.ViewportType.STACK, element });
   if (priorElement)
@@ -113,6 +132,7 @@ export const MPR_VIEWPORT_IDS = ['lingshu-mpr-axial', 'lingshu-mpr-sagittal', 'l
 /** Axial, sagittal and coronal planes of one series (a streamed volume), with the same tools. */
 export async function createMpr(elements: HTMLDivElement[], seriesUid: string, imageIds: string[]): Promise<void> {
   destroyEngine();
+  renderOnCpu(false);
   const engine = new RenderingEngine(ENGINE_ID);
   const orientations = [
     CoreEnums.OrientationAxis.AXIAL,

@@ -1,6 +1,24 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  addedReviews,
+  addedValues,
+  addFindingBody,
+  aiValues,
+  currentValues,
+  describeValues,
+  editChanges,
+  emptyForm,
+  type FindingFormValues,
+  type FindingReview,
+  formOf,
+  isEditable,
+  latestDecisions,
+} from '../aiReview.js';
 import { ApiError, api } from '../api.js';
 import { useApp } from '../context.js';
+import { FindingForm } from './FindingForm.js';
+import { FindingGrowth } from './FindingGrowth.js';
+import { RejectForm } from './RejectForm.js';
 
 interface Finding {
   id: string;
@@ -8,7 +26,8 @@ interface Finding {
   code?: { meaning?: string };
   confidence?: number;
   categories?: { system: string; value: string }[];
-  measurements?: { name?: string; value?: number; unit?: string }[];
+  attributes?: Record<string, unknown>;
+  measurements?: { key?: string; name?: string; value?: number; unit?: string; region?: string }[];
   geometry?: { referencedSopInstanceUID?: string; centerVoxel?: [number, number, number] };
 }
 
@@ -19,25 +38,63 @@ interface AiResult {
   result: { findings?: Finding[] } | null;
 }
 
-/** AI findings of the study: click jumps to the slice; accept / reject go to the oversight review API. */
+/** The analyzer whose result a reader-added finding is recorded against. */
+const CHEST_CT = 'lingshu-chest-ct';
+
+/**
+ * AI findings of the study: click jumps to the slice (and selects the finding: Enter / Y accept,
+ * N reject); accept, edit, reject and add a missed finding go to the oversight review API, and the
+ * decisions are loaded back from it when the panel opens.
+ */
 export function AiPanel({
   studyUid,
   onJump,
 }: {
   studyUid: string;
-  onJump: (sopUid: string | null, frameIndex: number | null) => void;
+  onJump: (sopUid: string | null, frameIndex: number | null, finding?: { resultPk: string; findingId: string }) => void;
 }) {
   const { t, user } = useApp();
   const [results, setResults] = useState<AiResult[] | null>(null);
-  const [reviewed, setReviewed] = useState<Record<string, string>>({});
+  const [decisions, setDecisions] = useState<Record<string, FindingReview>>({});
+  const [added, setAdded] = useState<{ resultPk: string; review: FindingReview }[]>([]);
+  const [open, setOpen] = useState<{ key: string; form: 'edit' | 'reject' } | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const panelRef = useRef<HTMLElement>(null);
   const allowed = user?.permissions.includes('ai:review') ?? false;
+  const listed = useMemo(
+    () => (results ?? []).flatMap((r) => (r.result?.findings ?? []).map((f) => ({ r, f }))),
+    [results],
+  );
+  const chestResult = results?.find((r) => r.analyzerId === CHEST_CT && r.status === 'ok');
+  const fail = useCallback(
+    (e: unknown) => setError(t('ai.failed', { code: e instanceof ApiError ? e.code : String(e) })),
+    [t],
+  );
 
   const load = useCallback(async () => {
     if (!allowed) return;
     try {
       const body = await api<{ results: AiResult[] }>(`/api/studies/${encodeURIComponent(studyUid)}/ai-results`);
       setResults(body.results);
+      // The decisions already made (this reader's or a colleague's), so a reload does not forget them.
+      const lists = await Promise.all(
+        body.results
+          .filter((r) => r.status === 'ok')
+          .map(async (r) => ({
+            r,
+            reviews: (await api<{ reviews: FindingReview[] }>(`/api/ai-results/${r.resultPk}/reviews`)).reviews,
+          })),
+      );
+      const latest: Record<string, FindingReview> = {};
+      const readerAdded: { resultPk: string; review: FindingReview }[] = [];
+      for (const { r, reviews } of lists) {
+        for (const [id, rv] of latestDecisions(reviews)) latest[`${r.resultPk}/${id}`] = rv;
+        for (const rv of addedReviews(reviews)) readerAdded.push({ resultPk: r.resultPk, review: rv });
+      }
+      setDecisions(latest);
+      setAdded(readerAdded);
     } catch (e) {
       setError(e instanceof ApiError ? e.code : String(e));
     }
@@ -47,27 +104,80 @@ export function AiPanel({
     void load();
   }, [load]);
 
-  const review = async (r: AiResult, f: Finding, action: 'accept' | 'reject') => {
-    let reason: string | undefined;
-    if (action === 'reject') {
-      reason = window.prompt(t('ai.reason')) ?? undefined;
-      if (!reason) return;
-    }
+  const post = useCallback(
+    async (
+      r: AiResult,
+      f: Finding,
+      body: { action: 'accept' | 'edit' | 'reject'; reason?: string; changes?: Record<string, unknown> },
+    ): Promise<void> => {
+      try {
+        const rv = await api<FindingReview>(
+          `/api/ai-results/${r.resultPk}/findings/${encodeURIComponent(f.id)}/review`,
+          { method: 'POST', body: JSON.stringify(body) },
+        );
+        setDecisions((m) => ({ ...m, [`${r.resultPk}/${f.id}`]: rv }));
+        setOpen(null);
+        setError(null);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    [fail],
+  );
+
+  /** Accept at once; reject opens the reason form. */
+  const review = useCallback(
+    (r: AiResult, f: Finding, action: 'accept' | 'reject') => {
+      if (action === 'accept') void post(r, f, { action: 'accept' });
+      else setOpen({ key: `${r.resultPk}/${f.id}`, form: 'reject' });
+    },
+    [post],
+  );
+
+  const addFinding = async (r: AiResult, form: FindingFormValues): Promise<void> => {
     try {
-      await api(`/api/ai-results/${r.resultPk}/findings/${encodeURIComponent(f.id)}/review`, {
+      const rv = await api<FindingReview>(`/api/ai-results/${r.resultPk}/findings`, {
         method: 'POST',
-        body: JSON.stringify({ action, ...(reason ? { reason } : {}) }),
+        body: JSON.stringify(addFindingBody(form)),
       });
-      setReviewed((m) => ({ ...m, [`${r.resultPk}/${f.id}`]: action }));
+      setAdded((list) => [...list, { resultPk: r.resultPk, review: rv }]);
+      setAdding(false);
+      setError(null);
     } catch (e) {
-      setError(t('ai.failed', { code: e instanceof ApiError ? e.code : String(e) }));
+      fail(e);
     }
   };
 
+  // Enter / Y accept and N rejects the selected finding: while the AI tab shows, no form is open
+  // and the reader is not typing (Enter on the panel's own buttons keeps its usual meaning).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!selected || open || adding || e.ctrlKey || e.metaKey || e.altKey) return;
+      const panel = panelRef.current;
+      if (!panel || panel.offsetParent === null) return;
+      const target = e.target as HTMLElement | null;
+      if (target && (['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.isContentEditable)) return;
+      const k = e.key.toLowerCase();
+      if (k === 'enter') {
+        const inPanel = target === document.body || (target !== null && panel.contains(target));
+        if (!inPanel || target?.closest('.actions, form')) return;
+      } else if (k !== 'y' && k !== 'n') return;
+      const at = listed.findIndex(({ r, f }) => `${r.resultPk}/${f.id}` === selected);
+      const item = listed[at];
+      if (!item) return;
+      e.preventDefault();
+      review(item.r, item.f, k === 'n' ? 'reject' : 'accept');
+      const next = listed[at + 1];
+      if (k !== 'n' && next) setSelected(`${next.r.resultPk}/${next.f.id}`);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selected, open, adding, listed, review]);
+
   if (!allowed) return null;
-  const findings = (results ?? []).flatMap((r) => (r.result?.findings ?? []).map((f) => ({ r, f })));
+  const findings = listed;
   return (
-    <aside className="ai-panel" data-testid="ai-panel">
+    <aside className="ai-panel" data-testid="ai-panel" ref={panelRef}>
       <h2>{t('ai.title')}</h2>
       {error && <p className="error">{error}</p>}
       {results && findings.length === 0 && <p className="muted">{t('ai.none')}</p>}
@@ -76,13 +186,22 @@ export function AiPanel({
           const key = `${r.resultPk}/${f.id}`;
           const cat = f.categories?.[0];
           const size = f.measurements?.find((m) => m.unit === 'mm');
+          const decision = decisions[key];
           return (
-            <li key={key}>
+            <li
+              key={key}
+              className={selected === key ? 'selected' : undefined}
+              aria-current={selected === key ? 'true' : undefined}
+              onFocus={() => setSelected(key)}
+            >
               <button
                 type="button"
                 className="link"
                 onClick={() =>
-                  onJump(f.geometry?.referencedSopInstanceUID ?? null, f.geometry?.centerVoxel?.[2] ?? null)
+                  onJump(f.geometry?.referencedSopInstanceUID ?? null, f.geometry?.centerVoxel?.[2] ?? null, {
+                    resultPk: r.resultPk,
+                    findingId: f.id,
+                  })
                 }
               >
                 {f.code?.meaning ?? f.type}
@@ -90,14 +209,42 @@ export function AiPanel({
                 {cat ? ` · ${cat.value}` : ''}
                 {f.confidence !== undefined ? ` · ${Math.round(f.confidence * 100)} %` : ''}
               </button>
-              {reviewed[key] ? (
-                <small>{t('ai.reviewed', { decision: reviewed[key] ?? '' })}</small>
+              <FindingGrowth studyUid={studyUid} resultPk={r.resultPk} finding={f} />
+              {(decision?.action === 'accept' || decision?.action === 'reject') && (
+                <small className="decision">
+                  {t('ai.reviewed', { decision: t(`ai.decision.${decision.action}`) })}
+                  {decision.action === 'reject' && decision.reason ? ` · ${decision.reason}` : ''}
+                </small>
+              )}
+              {decision?.action === 'edit' && (
+                <small className="edited" data-testid="ai-edited">
+                  {t('ai.editedValues', { values: describeValues(currentValues(f, decision), t) })}
+                </small>
+              )}
+              {open?.key === key && open.form === 'edit' ? (
+                <FindingForm
+                  mode="edit"
+                  initial={formOf(currentValues(f, decision))}
+                  ai={aiValues(f)}
+                  onSave={(form) => post(r, f, { action: 'edit', changes: editChanges(aiValues(f), form) })}
+                  onCancel={() => setOpen(null)}
+                />
+              ) : open?.key === key && open.form === 'reject' ? (
+                <RejectForm
+                  onSave={(reason) => post(r, f, { action: 'reject', reason })}
+                  onCancel={() => setOpen(null)}
+                />
               ) : (
                 <span className="actions">
-                  <button type="button" onClick={() => void review(r, f, 'accept')}>
+                  <button type="button" onClick={() => review(r, f, 'accept')}>
                     {t('ai.accept')}
                   </button>
-                  <button type="button" onClick={() => void review(r, f, 'reject')}>
+                  {isEditable(f) && (
+                    <button type="button" onClick={() => setOpen({ key, form: 'edit' })}>
+                      {t('ai.edit')}
+                    </button>
+                  )}
+                  <button type="button" onClick={() => review(r, f, 'reject')}>
                     {t('ai.reject')}
                   </button>
                 </span>
@@ -105,7 +252,39 @@ export function AiPanel({
             </li>
           );
         })}
+        {added.map(({ review: rv }) => (
+          <li key={`added/${rv.pk}`} data-testid="ai-added">
+            <span>{describeValues(addedValues(rv), t)}</span>
+            <small className="added">
+              {t('ai.added')}
+              {rv.reason ? ` · ${rv.reason}` : ''}
+            </small>
+          </li>
+        ))}
       </ul>
+      {results &&
+        (adding && chestResult ? (
+          <FindingForm
+            mode="add"
+            initial={emptyForm()}
+            onSave={(form) => addFinding(chestResult, form)}
+            onCancel={() => setAdding(false)}
+          />
+        ) : (
+          <div className="ai-add">
+            <button
+              type="button"
+              data-testid="ai-add"
+              disabled={!chestResult}
+              title={chestResult ? undefined : t('ai.addDisabled')}
+              onClick={() => setAdding(true)}
+            >
+              {t('ai.add')}
+            </button>
+            {!chestResult && <small className="muted">{t('ai.addDisabled')}</small>}
+          </div>
+        ))}
+      {findings.length > 0 && <p className="muted hint">{t('ai.shortcuts')}</p>}
     </aside>
   );
 }

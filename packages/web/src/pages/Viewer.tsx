@@ -19,7 +19,9 @@ import {
 } from '../cornerstone.js';
 import type { MessageKey } from '../i18n.js';
 import { navigate } from '../router.js';
+import { prefetchStack, type StackLoadProgress } from '../stackPrefetch.js';
 import { AiPanel } from './AiPanel.js';
+import { ContourOverlay, type FindingRef } from './ContourOverlay.js';
 import { ReportPanel } from './ReportPanel.js';
 
 interface SeriesInfo {
@@ -53,11 +55,20 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
   const [status, setStatus] = useState<'idle' | 'loading' | 'ready' | 'empty' | 'error'>('idle');
   const [error, setError] = useState<string | null>(null);
   const [index, setIndex] = useState({ i: 0, n: 0 });
+  const [stackLoad, setStackLoad] = useState<StackLoadProgress>({ loaded: 0, failed: 0, total: 0 });
   const [voi, setVoi] = useState<{ w: number; l: number } | null>(null);
   const [tool, setTool] = useState<ToolKey>('wl');
   const [cine, setCine] = useState(false);
   const [help, setHelp] = useState(false);
+  const [focus, setFocus] = useState<FindingRef | null>(null);
+  const [outlines, setOutlines] = useState(true);
   const [mode, setMode] = useState<'stack' | 'mpr'>('stack');
+  // The server renders thumbnails (decode, window, encode): asked for once the first image is on
+  // screen, so that they do not hold up its frames.
+  const [thumbnails, setThumbnails] = useState(false);
+  useEffect(() => {
+    if (status !== 'idle' && status !== 'loading') setThumbnails(true);
+  }, [status]);
   const mprA = useRef<HTMLDivElement>(null);
   const mprS = useRef<HTMLDivElement>(null);
   const mprC = useRef<HTMLDivElement>(null);
@@ -97,6 +108,11 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
       release();
     };
   }, [studyUid]);
+
+  // Cornerstone (decoder workers, GPU) starts while the study's series and metadata are fetched.
+  useEffect(() => {
+    initCornerstone().catch(() => undefined); // the image load below reports a failure
+  }, []);
 
   // Study header and series list.
   useEffect(() => {
@@ -183,6 +199,8 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
       };
     }
     setStatus('loading');
+    setStackLoad({ loaded: 0, failed: 0, total: 0 });
+    const prefetch = new AbortController();
     let follow: (() => void) | undefined;
     const onRendered = () => {
       const vp = viewportRef.current;
@@ -204,12 +222,17 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
           setStatus('empty');
           return;
         }
+        const middle = Math.floor(ids.length / 2);
         const { main: vp, prior } = createEngine(el, priorUid ? priorEl.current : null);
         viewportRef.current = vp;
         el.addEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
-        await vp.setStack(ids, Math.floor(ids.length / 2));
+        setStackLoad({ loaded: 0, failed: 0, total: ids.length });
+        await vp.setStack(ids, middle);
         resizeEngine();
         vp.render();
+        // Once the first image is on screen, the rest of the stack loads in the background from
+        // the middle outwards ("loaded n/N"); started earlier it slows the first image down.
+        if (!cancelled) void prefetchStack(ids, middle, { signal: prefetch.signal, onProgress: setStackLoad });
         if (prior && priorUid) {
           // The prior's largest series; scrolling follows the current one by relative position.
           const priorSeries = await api<DicomJson[]>(
@@ -251,6 +274,7 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
     })();
     return () => {
       cancelled = true;
+      prefetch.abort();
       if (follow) el.removeEventListener(CoreEnums.Events.STACK_NEW_IMAGE, follow);
       el.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
       toolUtils.cine.stopClip(el);
@@ -306,6 +330,7 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
       else if (k === 'm' || k === 'M') {
         if (mprPossible || mode === 'mpr') setMode((m) => (m === 'mpr' ? 'stack' : 'mpr'));
       } else if (k === '?') setHelp((h) => !h);
+      else if (k === 'o' || k === 'O') setOutlines((o) => !o);
       else if (k === 'Escape') {
         if (help) setHelp(false);
         else navigate('/worklist');
@@ -324,7 +349,8 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [applyPreset, toggleCine, chooseTool, help, mprPossible, mode]);
 
-  const jumpTo = useCallback((sopUid: string | null, frameIndex: number | null) => {
+  const jumpTo = useCallback((sopUid: string | null, frameIndex: number | null, finding?: FindingRef) => {
+    setFocus(finding ?? null);
     const vp = viewportRef.current;
     if (!vp) return;
     const ids = vp.getImageIds();
@@ -353,7 +379,11 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
             <img
               alt=""
               loading="lazy"
-              src={`/dicomweb/studies/${encodeURIComponent(studyUid)}/series/${encodeURIComponent(s.uid)}/thumbnail`}
+              src={
+                thumbnails
+                  ? `/dicomweb/studies/${encodeURIComponent(studyUid)}/series/${encodeURIComponent(s.uid)}/thumbnail`
+                  : undefined
+              }
             />
             <span>
               #{s.number} {s.modality} {s.description}
@@ -423,9 +453,15 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
             data-testid="viewport"
             data-status={status}
             data-mode={mode}
+            data-loaded={stackLoad.loaded}
+            data-failed={stackLoad.failed}
+            data-total={stackLoad.total}
             style={mode === 'mpr' ? { display: 'none' } : priorUid ? { right: '50%' } : undefined}
             onContextMenu={(e) => e.preventDefault()}
           />
+          {mode === 'stack' && (
+            <ContourOverlay element={element} viewportRef={viewportRef} finding={focus} visible={outlines} />
+          )}
           {priorUid && mode === 'stack' && (
             // biome-ignore lint/a11y/noStaticElementInteractions: right button is the zoom tool, not a menu
             <div
@@ -449,6 +485,9 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
             <br />
             {voi && t('viewer.wl', { w: voi.w, l: voi.l })}
           </div>
+          {mode === 'stack' && stackLoad.loaded + stackLoad.failed < stackLoad.total && (
+            <div className="stack-load" style={{ width: `${(100 * stackLoad.loaded) / stackLoad.total}%` }} />
+          )}
           {status === 'loading' && <div className="overlay center">{t('viewer.loading')}</div>}
           {status === 'empty' && <div className="overlay center">{t('viewer.noImages')}</div>}
           {status === 'error' && (
@@ -467,6 +506,8 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
                     'help.tools',
                     'help.mouse',
                     'help.reset',
+                    'help.overlay',
+                    'help.ai',
                     'help.help',
                     'help.back',
                   ] as const

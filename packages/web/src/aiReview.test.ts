@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addedReviews,
+  addedValues,
+  addFindingBody,
+  aiValues,
+  currentValues,
+  describeValues,
+  editChanges,
+  emptyForm,
+  type FindingReview,
+  formOf,
+  formProblem,
+  latestDecisions,
+  type ReviewableFinding,
+} from './aiReview.js';
+import { type MessageKey, translate } from './i18n.js';
+
+/** The second nodule of the server's chestCtResult fixture (worklist/testing.ts), as JSON. */
+const nodule2: ReviewableFinding = {
+  id: 'nodule-2',
+  type: 'nodule',
+  attributes: { noduleType: 'ground-glass', side: 'left', lobe: 'LLL', zone: 'lower' },
+  measurements: [
+    { key: 'longAxisMm', value: 7, unit: 'mm' },
+    { key: 'shortAxisMm', value: 5, unit: 'mm' },
+    { key: 'meanDiameterMm', value: 6, unit: 'mm' },
+  ],
+};
+
+const review = (pk: number, findingId: string, action: FindingReview['action'], changes: unknown = null) => ({
+  pk: String(pk),
+  findingId,
+  action,
+  reason: null,
+  changes,
+  at: `2026-11-23T10:00:0${pk}Z`,
+});
+
+describe('AI panel review helpers', () => {
+  it('keeps the latest decision per finding and lists added findings apart', () => {
+    const reviews = [
+      review(1, 'nodule-1', 'accept'),
+      review(2, 'nodule-2', 'reject'),
+      review(3, 'reader-x', 'add', { type: 'nodule', lobe: 'RML', longAxisMm: 6, shortAxisMm: 5 }),
+      review(4, 'nodule-2', 'edit', JSON.stringify({ longAxisMm: 10.5 })),
+    ];
+    const latest = latestDecisions(reviews);
+    expect([...latest.keys()].sort()).toEqual(['nodule-1', 'nodule-2']);
+    expect(latest.get('nodule-2')?.action).toBe('edit');
+    expect(addedReviews(reviews).map((r) => r.findingId)).toEqual(['reader-x']);
+    // Changes stored as JSON text are read too.
+    expect(currentValues(nodule2, latest.get('nodule-2'))).toMatchObject({ longAxisMm: 10.5, shortAxisMm: 5 });
+  });
+
+  it('reads the AI values and sends only what the reader changed, relative to the AI', () => {
+    const ai = aiValues(nodule2);
+    expect(ai).toEqual({ kind: 'ground-glass', side: 'left', lobe: 'LLL', longAxisMm: 7, shortAxisMm: 5 });
+    const form = formOf(ai);
+    expect(editChanges(ai, form)).toEqual({});
+    expect(editChanges(ai, { ...form, longAxisMm: '10.5', shortAxisMm: '8', kind: 'part-solid' })).toEqual({
+      longAxisMm: 10.5,
+      shortAxisMm: 8,
+      noduleType: 'part-solid',
+    });
+    expect(editChanges(ai, { ...form, kind: 'mass', lobe: 'RLL', side: 'right' })).toEqual({
+      type: 'mass',
+      lobe: 'RLL',
+      side: 'right',
+    });
+    const mass = aiValues({ ...nodule2, type: 'mass' });
+    expect(mass.kind).toBe('mass');
+    expect(editChanges(mass, { ...formOf(mass), kind: 'solid' })).toEqual({ type: 'nodule', noduleType: 'solid' });
+    // An edit back to a nodule shows as one.
+    expect(
+      currentValues(
+        { ...nodule2, type: 'mass' },
+        review(5, 'nodule-2', 'edit', { type: 'nodule', noduleType: 'solid' }),
+      ).kind,
+    ).toBe('solid');
+  });
+
+  it('checks the sizes the reader typed', () => {
+    const form = formOf(aiValues(nodule2));
+    expect(formProblem(form, 'edit')).toBeNull();
+    expect(formProblem({ ...form, longAxisMm: 'abc' }, 'edit')).toBe('ai.form.sizeInvalid');
+    expect(formProblem({ ...form, longAxisMm: '-1' }, 'edit')).toBe('ai.form.sizeInvalid');
+    expect(formProblem({ ...form, longAxisMm: '400' }, 'edit')).toBe('ai.form.sizeInvalid');
+    expect(formProblem({ ...form, shortAxisMm: '9' }, 'edit')).toBe('ai.form.shortLonger');
+    expect(formProblem(emptyForm(), 'add')).toBe('ai.form.sizeRequired');
+  });
+
+  it('builds the added finding the server maps into the report, and shows it', () => {
+    const body = addFindingBody({
+      ...emptyForm(),
+      lobe: 'RML',
+      side: 'right',
+      longAxisMm: '6',
+      shortAxisMm: '5',
+      note: ' missed ',
+    });
+    expect(body).toEqual({
+      finding: { type: 'nodule', noduleType: 'solid', side: 'right', lobe: 'RML', longAxisMm: 6, shortAxisMm: 5 },
+      reason: 'missed',
+    });
+    expect(addFindingBody({ ...emptyForm(), kind: 'mass', longAxisMm: '35' })).toEqual({
+      finding: { type: 'mass', longAxisMm: 35 },
+    });
+    const values = addedValues(review(6, 'reader-y', 'add', body.finding));
+    const t = (lang: 'zh-CN' | 'en') => (key: MessageKey) => translate(lang, key);
+    expect(describeValues(values, t('zh-CN'))).toBe('6.0×5.0 mm · 实性结节 · 右肺中叶');
+    expect(describeValues(values, t('en'))).toBe('6.0×5.0 mm · solid nodule · right middle lobe');
+  });
+});

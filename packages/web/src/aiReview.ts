@@ -1,0 +1,232 @@
+/**
+ * The reader's review of AI findings in the AI panel, as pure functions: the latest decision per
+ * finding from the server's reviews (`GET /api/ai-results/<pk>/reviews`), the values the edit and
+ * add forms start from, and the bodies they send (docs/oversight.md, docs/reports.md "changes").
+ */
+
+import type { MessageKey } from './i18n.js';
+
+export type ReviewAction = 'accept' | 'edit' | 'reject' | 'add';
+
+/** One row of `GET /api/ai-results/<pk>/reviews` (the fields the panel uses). */
+export interface FindingReview {
+  pk: string;
+  findingId: string;
+  action: ReviewAction;
+  reason: string | null;
+  changes: unknown;
+  at: string;
+}
+
+/** What the form calls the type: a nodule's composition, or a mass. */
+export const FINDING_KINDS = ['solid', 'part-solid', 'ground-glass', 'calcified', 'mass'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+export const LOBES = ['RUL', 'RML', 'RLL', 'LUL', 'LLL'] as const;
+export type Lobe = (typeof LOBES)[number];
+export const SIDES = ['right', 'left'] as const;
+export type Side = (typeof SIDES)[number];
+
+/** The values of a nodule or mass the reader can change (sizes in mm). */
+export interface NoduleValues {
+  kind: FindingKind;
+  side?: Side;
+  lobe?: Lobe;
+  longAxisMm?: number;
+  shortAxisMm?: number;
+}
+
+/** The edit / add form as typed (numbers stay text until saved). */
+export interface FindingFormValues {
+  kind: FindingKind;
+  side: Side | '';
+  lobe: Lobe | '';
+  longAxisMm: string;
+  shortAxisMm: string;
+  note: string;
+}
+
+/** The parts of an AI finding (`@lingshu/ai` Finding JSON) the review needs. */
+export interface ReviewableFinding {
+  id: string;
+  type: string;
+  attributes?: Record<string, unknown>;
+  measurements?: { key?: string; value?: number; unit?: string; region?: string }[];
+}
+
+const MAX_MM = 300;
+
+function oneOf<T extends string>(allowed: readonly T[], v: unknown): T | undefined {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
+}
+
+function finiteNumber(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/** `changes` as stored (an object; some drivers hand back JSON text). */
+export function changesOf(review: Pick<FindingReview, 'changes'>): Record<string, unknown> {
+  let c = review.changes;
+  if (typeof c === 'string') {
+    try {
+      c = JSON.parse(c) as unknown;
+    } catch {
+      return {};
+    }
+  }
+  return typeof c === 'object' && c !== null && !Array.isArray(c) ? (c as Record<string, unknown>) : {};
+}
+
+/** The latest accept / edit / reject of each finding (reviews come oldest first; the last one counts). */
+export function latestDecisions(reviews: readonly FindingReview[]): Map<string, FindingReview> {
+  const out = new Map<string, FindingReview>();
+  for (const r of reviews) if (r.action !== 'add') out.set(r.findingId, r);
+  return out;
+}
+
+/** Findings readers added (action `add`), oldest first. */
+export function addedReviews(reviews: readonly FindingReview[]): FindingReview[] {
+  return reviews.filter((r) => r.action === 'add');
+}
+
+/** Nodules and masses have a size, type and location a reader can edit. */
+export function isEditable(finding: Pick<ReviewableFinding, 'type'>): boolean {
+  return finding.type === 'nodule' || finding.type === 'mass';
+}
+
+/** Sets the values a flat record gives (AI attributes, an edit's changes, an added finding). */
+function overlay(values: NoduleValues, source: Record<string, unknown>): NoduleValues {
+  const out = { ...values };
+  if (source.type === 'mass') out.kind = 'mass';
+  else {
+    const composition = oneOf(FINDING_KINDS, source.noduleType);
+    if (composition && composition !== 'mass') out.kind = composition;
+    else if (source.type === 'nodule' && out.kind === 'mass') out.kind = 'solid';
+  }
+  const lobe = oneOf(LOBES, source.lobe);
+  const side = oneOf(SIDES, source.side);
+  if (lobe) {
+    out.lobe = lobe;
+    out.side = lobe.startsWith('R') ? 'right' : 'left';
+  }
+  if (side) out.side = side;
+  const long = finiteNumber(source.longAxisMm);
+  const short = finiteNumber(source.shortAxisMm);
+  if (long !== undefined) out.longAxisMm = long;
+  if (short !== undefined) out.shortAxisMm = short;
+  return out;
+}
+
+/** The AI's own values of a nodule or mass. */
+export function aiValues(finding: ReviewableFinding): NoduleValues {
+  const attributes = finding.attributes ?? {};
+  const size = (key: string) =>
+    finiteNumber(
+      finding.measurements?.find((m) => m.key === key && (m.region === undefined || m.region === 'whole'))?.value,
+    );
+  const base: NoduleValues = { kind: finding.type === 'mass' ? 'mass' : 'solid' };
+  const values = overlay(base, { ...attributes, type: finding.type });
+  const long = size('longAxisMm');
+  const short = size('shortAxisMm');
+  if (long !== undefined) values.longAxisMm = long;
+  if (short !== undefined) values.shortAxisMm = short;
+  return values;
+}
+
+/** The values the report will use: the AI's, with the reader's edit applied. */
+export function currentValues(finding: ReviewableFinding, decision?: FindingReview): NoduleValues {
+  const ai = aiValues(finding);
+  return decision?.action === 'edit' ? overlay(ai, changesOf(decision)) : ai;
+}
+
+/** The values of a finding a reader added (its `changes` is the finding they gave). */
+export function addedValues(review: FindingReview): NoduleValues {
+  const given = changesOf(review);
+  return overlay({ kind: given.type === 'mass' ? 'mass' : 'solid' }, given);
+}
+
+const text = (n: number | undefined): string => (n === undefined ? '' : String(n));
+
+/** The form, filled with these values. */
+export function formOf(values: NoduleValues, note = ''): FindingFormValues {
+  return {
+    kind: values.kind,
+    side: values.side ?? '',
+    lobe: values.lobe ?? '',
+    longAxisMm: text(values.longAxisMm),
+    shortAxisMm: text(values.shortAxisMm),
+    note,
+  };
+}
+
+/** An empty add form. */
+export function emptyForm(): FindingFormValues {
+  return { kind: 'solid', side: '', lobe: '', longAxisMm: '', shortAxisMm: '', note: '' };
+}
+
+/** Why the form cannot be saved (an i18n key of `ai.form.*`), or null. */
+export function formProblem(
+  form: FindingFormValues,
+  mode: 'edit' | 'add',
+): 'ai.form.sizeInvalid' | 'ai.form.shortLonger' | 'ai.form.sizeRequired' | null {
+  const long = form.longAxisMm.trim() === '' ? undefined : Number(form.longAxisMm);
+  const short = form.shortAxisMm.trim() === '' ? undefined : Number(form.shortAxisMm);
+  for (const v of [long, short])
+    if (v !== undefined && !(Number.isFinite(v) && v > 0 && v <= MAX_MM)) return 'ai.form.sizeInvalid';
+  if (mode === 'add' && long === undefined) return 'ai.form.sizeRequired';
+  if (long !== undefined && short !== undefined && short > long) return 'ai.form.shortLonger';
+  return null;
+}
+
+function formNumber(s: string): number | undefined {
+  return s.trim() === '' ? undefined : finiteNumber(s);
+}
+
+/**
+ * The `changes` of an edit: the form's values that differ from the AI's (the latest edit replaces
+ * earlier ones, so they are always relative to the AI finding). Empty when nothing differs.
+ */
+export function editChanges(ai: NoduleValues, form: FindingFormValues): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  if (form.kind !== ai.kind) {
+    if (form.kind === 'mass') changes.type = 'mass';
+    else {
+      changes.noduleType = form.kind;
+      if (ai.kind === 'mass') changes.type = 'nodule';
+    }
+  }
+  if (form.lobe !== '' && form.lobe !== ai.lobe) changes.lobe = form.lobe;
+  if (form.side !== '' && form.side !== ai.side) changes.side = form.side;
+  const long = formNumber(form.longAxisMm);
+  const short = formNumber(form.shortAxisMm);
+  if (long !== undefined && long !== ai.longAxisMm) changes.longAxisMm = long;
+  if (short !== undefined && short !== ai.shortAxisMm) changes.shortAxisMm = short;
+  return changes;
+}
+
+/** The body of `POST /api/ai-results/<pk>/findings` for the add form. */
+export function addFindingBody(form: FindingFormValues): { finding: Record<string, unknown>; reason?: string } {
+  const finding: Record<string, unknown> =
+    form.kind === 'mass' ? { type: 'mass' } : { type: 'nodule', noduleType: form.kind };
+  if (form.side !== '') finding.side = form.side;
+  if (form.lobe !== '') finding.lobe = form.lobe;
+  const long = formNumber(form.longAxisMm);
+  const short = formNumber(form.shortAxisMm);
+  if (long !== undefined) finding.longAxisMm = long;
+  if (short !== undefined) finding.shortAxisMm = short;
+  const note = form.note.trim();
+  return { finding, ...(note ? { reason: note } : {}) };
+}
+
+/** "10.5×8.0 mm" (one decimal, as the report writes sizes), or the long axis alone. */
+export function sizeText(values: Pick<NoduleValues, 'longAxisMm' | 'shortAxisMm'>): string {
+  const { longAxisMm: l, shortAxisMm: s } = values;
+  if (l === undefined) return '';
+  return s === undefined ? `${l.toFixed(1)} mm` : `${l.toFixed(1)}×${s.toFixed(1)} mm`;
+}
+
+/** "10.5×8.0 mm · part-solid nodule · left lower lobe" in the UI language. */
+export function describeValues(values: NoduleValues, t: (key: MessageKey) => string): string {
+  const where = values.lobe ? t(`ai.lobe.${values.lobe}`) : values.side ? t(`ai.side.${values.side}`) : '';
+  return [sizeText(values), t(`ai.kind.${values.kind}`), where].filter(Boolean).join(' · ');
+}
