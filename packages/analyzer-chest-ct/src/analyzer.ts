@@ -157,6 +157,8 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
             adaptive: params.emphysemaNoiseAdaptive === true,
             adaptiveNoiseHu: num(params, 'emphysemaAdaptiveNoiseHu'),
             adaptiveSigmaMm: num(params, 'emphysemaAdaptiveSigmaMm'),
+            moderateNoiseHu: num(params, 'emphysemaModerateNoiseHu'),
+            moderateSigmaMm: num(params, 'emphysemaModerateSigmaMm'),
           },
           wg,
         );

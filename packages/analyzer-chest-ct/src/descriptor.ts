@@ -41,6 +41,8 @@ export const chestCtDescriptor: AnalyzerDescriptor = {
     emphysemaNoiseAdaptive: true,
     emphysemaAdaptiveNoiseHu: 40,
     emphysemaAdaptiveSigmaMm: 1,
+    emphysemaModerateNoiseHu: 25,
+    emphysemaModerateSigmaMm: 0.7,
     /** Infection burden bands (HU; not standardised) and vessel-removal opening (mm). */
     ggoMinHu: -750,
     ggoMaxHu: -300,

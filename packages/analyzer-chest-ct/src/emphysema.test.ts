@@ -58,6 +58,36 @@ describe('quantifyEmphysema noise adaptation', () => {
     expect(r.regions[0]!.laaPercent).toBeCloseTo((100 * 16 * 9) / (40 * 40), 5);
   });
 
+  it('picks the smoothing from the noise of the parenchyma peak: none, moderate, full', () => {
+    const dims: [number, number, number] = [48, 48, 16];
+    const labels = new Uint8Array(dims[0] * dims[1] * dims[2]).fill(LungLabel.RightLung);
+    const regions = lungRegions(labels, dims, 1, 1);
+    let state = 12345;
+    const uniform = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return (state + 1) / 2147483649;
+    };
+    const sigmaFor = (noiseHu: number): { sigma: number; noise: number } => {
+      // Parenchyma at −860 HU with white Gaussian noise (Box–Muller).
+      const hu = Int16Array.from(
+        labels,
+        () => -860 + noiseHu * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
+      );
+      const r = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
+      return { sigma: r.smoothingSigmaMm, noise: r.noiseHu };
+    };
+    const quiet = sigmaFor(15);
+    const moderate = sigmaFor(32);
+    const noisy = sigmaFor(60);
+    expect(quiet.noise).toBeGreaterThan(12);
+    expect(quiet.noise).toBeLessThan(18);
+    expect(quiet.sigma).toBe(0);
+    expect(moderate.noise).toBeGreaterThan(defaultEmphysemaOptions.moderateNoiseHu);
+    expect(moderate.noise).toBeLessThan(defaultEmphysemaOptions.adaptiveNoiseHu);
+    expect(moderate.sigma).toBe(defaultEmphysemaOptions.moderateSigmaMm);
+    expect(noisy.sigma).toBe(defaultEmphysemaOptions.adaptiveSigmaMm);
+  });
+
   it('gives the same figures from the coarse label grid as from the CT labels', () => {
     const { hu, labels, dims } = lungBlock('holes');
     // Left lung on the right half: blocks of 2×2×1 carry one label each.

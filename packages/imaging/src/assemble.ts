@@ -37,7 +37,7 @@ function valueRange(arrays: readonly SlicePixels[]): [number, number] {
   let hi = Number.NEGATIVE_INFINITY;
   for (const a of arrays) {
     for (let i = 0; i < a.length; i++) {
-      const v = a[i] ?? 0;
+      const v = a[i]!;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
@@ -119,6 +119,11 @@ export async function assembleVolume(
     const a = sources[p.a]!;
     const b = sources[p.b]!;
     const base = m * sliceSize;
+    if (p.w === 0 && (!wantInt16 || isIntegerArray(a))) {
+      // A plane that is a source slice: a typed-array copy (integer values fit, see wantInt16).
+      voxels.set(a, base);
+      return;
+    }
     for (let i = 0; i < sliceSize; i++) {
       const v = p.w === 0 ? (a[i] ?? 0) : (a[i] ?? 0) * (1 - p.w) + (b[i] ?? 0) * p.w;
       voxels[base + i] = wantInt16 ? Math.round(v) : v;

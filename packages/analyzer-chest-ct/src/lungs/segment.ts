@@ -76,10 +76,12 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
   const comps = labelComponents(cut, grid.dims, 6);
   let sumI = 0;
   let nBody = 0;
-  for (let p = 0; p < body.length; p++) {
-    if (body[p] === 0) continue;
-    sumI += p % grid.dims[0];
-    nBody++;
+  for (let p = 0, row = 0; row < grid.dims[1] * grid.dims[2]; row++) {
+    for (let i = 0; i < grid.dims[0]; i++, p++) {
+      if (body[p] === 0) continue;
+      sumI += i;
+      nBody++;
+    }
   }
   const midI = airway.seedI ?? (nBody ? sumI / nBody : grid.dims[0] / 2);
   const choice = chooseLungs(comps, grid, midI, o.minLungMl / voxelMl);
@@ -142,23 +144,41 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
       Math.min(grid.dims[2] - 1, (box[5] + 1) * half[2] - 1),
     ];
     const wDims = boxDims(wBox);
-    const sideMask = cropMask(lab, grid.dims, wBox, side);
+    const wMask = cropMask(lab, grid.dims, wBox, side);
+    const addedCol = new Int32Array(wDims[0]);
+    for (let i = 0; i < wDims[0]; i++) addedCol[i] = (((wBox[0] + i) / half[0]) | 0) - box[0];
     let q = 0;
     for (let k = 0; k < wDims[2]; k++) {
       const kc = (((wBox[2] + k) / half[2]) | 0) - box[2];
       for (let j = 0; j < wDims[1]; j++) {
         const row = cropDims[0] * ((((wBox[1] + j) / half[1]) | 0) - box[1] + cropDims[1] * kc);
         for (let i = 0; i < wDims[0]; i++, q++) {
-          if (added[row + (((wBox[0] + i) / half[0]) | 0) - box[0]] !== 0) sideMask[q] = 1;
+          if (added[row + addedCol[i]!] !== 0) wMask[q] = 1;
         }
       }
     }
-    const sealed = closeBox(sideMask, wDims, [half[0], half[1], half[2] > 1 ? 1 : 0]);
-    fillHoles2D(sealed, wDims, sealed);
+    // The seal, hole filling and medial test run on the mask's own bounding box plus twice the
+    // seal's radii (a box closing adds nothing beyond that: identical to running them on wBox).
+    const sealRadii = [half[0], half[1], half[2] > 1 ? 1 : 0] as const;
+    const mBox0 = boundingBox(wMask, wDims);
+    if (!mBox0) continue;
+    const mBox = expandBox(mBox0, [2 * sealRadii[0], 2 * sealRadii[1], 2 * sealRadii[2]], wDims);
+    const sDims = boxDims(mBox);
+    const sBox: Box3 = [
+      wBox[0] + mBox[0],
+      wBox[1] + mBox[1],
+      wBox[2] + mBox[2],
+      wBox[0] + mBox[3],
+      wBox[1] + mBox[4],
+      wBox[2] + mBox[5],
+    ];
+    const sideMask = cropMask(wMask, wDims, mBox);
+    const sealed = closeBox(sideMask, sDims, sealRadii);
+    fillHoles2D(sealed, sDims, sealed);
     // The right lung's medial side is towards the patient's left (+i when iLeft is +1).
     const medialStep = (side === LungLabel.RightLung ? 1 : -1) * grid.iLeft;
-    markMedial(medial, lab, grid.dims, wBox, medialAdditions(sideMask, sealed, wDims, medialStep as 1 | -1));
-    pasteMask(lab, grid.dims, wBox, sealed, side, (current) => current === LungLabel.Body);
+    markMedial(medial, lab, grid.dims, sBox, medialAdditions(sideMask, sealed, sDims, medialStep as 1 | -1));
+    pasteMask(lab, grid.dims, sBox, sealed, side, (current) => current === LungLabel.Body);
     checkAborted(options.signal);
   }
 

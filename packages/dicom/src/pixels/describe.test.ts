@@ -51,6 +51,35 @@ describe('decodeNative', () => {
     const d = readPixelDescription(monochrome(16, 12, 15, false));
     expect(Array.from(decodeNative(bytes, d))).toEqual([1, 4095, 0, 2048]);
   });
+
+  it('leaves the source bytes alone, also when they are a Node Buffer inside a larger one', () => {
+    const file = Buffer.from([0x99, 0x00, 0xf8, 0xff, 0x07, 0x01, 0x00, 0xff, 0xff, 0x42]);
+    const frame = file.subarray(1, 9);
+    const d = readPixelDescription(monochrome(16, 12, 11, true));
+    expect(Array.from(decodeNative(frame, d))).toEqual([-2048, 2047, 1, -1]);
+    expect(Array.from(decodeNative(frame, d))).toEqual([-2048, 2047, 1, -1]);
+    expect(Array.from(file)).toEqual([0x99, 0x00, 0xf8, 0xff, 0x07, 0x01, 0x00, 0xff, 0xff, 0x42]);
+    const full = decodeNative(frame, readPixelDescription(monochrome(16, 16, 15, false)));
+    expect(full.length).toBe(4);
+    full[0] = 7;
+    expect(file[1]).toBe(0x00);
+  });
+
+  it('copies full-width 16-bit and 8-bit samples with their sign', () => {
+    // An odd offset into a larger buffer must not matter.
+    const s16 = Uint8Array.of(0xaa, 0x00, 0x80, 0xff, 0x7f, 0x18, 0xfc, 0x01, 0x00).subarray(1);
+    const signed = decodeNative(s16, readPixelDescription(monochrome(16, 16, 15, true)));
+    expect(signed).toBeInstanceOf(Int16Array);
+    expect(Array.from(signed)).toEqual([-32768, 32767, -1000, 1]);
+    const u16 = Uint8Array.of(0x01, 0x00, 0x00, 0x80, 0xff, 0xff, 0x18, 0xfc);
+    expect(Array.from(decodeNative(u16, readPixelDescription(monochrome(16, 16, 15, false))))).toEqual([
+      1, 32768, 65535, 64536,
+    ]);
+    const s8 = Uint8Array.of(0x80, 0x7f, 0xff, 0x01);
+    expect(Array.from(decodeNative(s8, readPixelDescription(monochrome(8, 8, 7, true))))).toEqual([-128, 127, -1, 1]);
+    const s4 = Uint8Array.of(0x8f, 0x7f, 0x08, 0x07);
+    expect(Array.from(decodeNative(s4, readPixelDescription(monochrome(8, 4, 3, true))))).toEqual([-1, -1, -8, 7]);
+  });
 });
 
 describe('RLE', () => {

@@ -16,18 +16,20 @@ export interface ModalityFrame extends Omit<DecodedFrame, 'pixels'> {
  */
 export function applyModalityLut(frame: DecodedFrame, slope: number, intercept: number): Int16Array | Float32Array {
   const src = frame.pixels;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i] ?? 0;
+  const n = src.length;
+  let min = n > 0 ? src[0]! : 0;
+  let max = min;
+  for (let i = 1; i < n; i++) {
+    const v = src[i]!;
     if (v < min) min = v;
-    if (v > max) max = v;
+    else if (v > max) max = v;
   }
   const lo = Math.min(min * slope, max * slope) + intercept;
   const hi = Math.max(min * slope, max * slope) + intercept;
   const integral = Number.isInteger(slope) && Number.isInteger(intercept);
   const out = integral && lo >= -32768 && hi <= 32767 ? new Int16Array(src.length) : new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = (src[i] ?? 0) * slope + intercept;
+  if (slope === 1) for (let i = 0; i < n; i++) out[i] = src[i]! + intercept;
+  else for (let i = 0; i < n; i++) out[i] = src[i]! * slope + intercept;
   return out;
 }
 

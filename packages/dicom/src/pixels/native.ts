@@ -34,6 +34,9 @@ export function decodeNative(bytes: Uint8Array, d: Layout): PixelArray {
     });
   }
   const signed = d.pixelRepresentation === 1;
+  if ((bytesPer === 1 || bytesPer === 2) && d.highBit < d.bitsAllocated && d.highBit + 1 >= d.bitsStored) {
+    return decodeNarrow(bytes, count, bytesPer, d.bitsStored, d.highBit + 1 - d.bitsStored, signed);
+  }
   const out = allocatePixels(count, d.bitsAllocated, signed);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shift = d.highBit + 1 - d.bitsStored;
@@ -47,6 +50,58 @@ export function decodeNative(bytes: Uint8Array, d: Layout): PixelArray {
       raw = Math.floor(raw / 2 ** shift) % (mask + 1);
     }
     out[i] = signed && raw >= signBit ? raw - span : raw;
+  }
+  return out;
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** A copy of the first `length` bytes in a buffer of its own (a Node Buffer's slice would share memory). */
+function alignedCopy(bytes: Uint8Array, length: number): ArrayBuffer {
+  const copy = new Uint8Array(length);
+  copy.set(bytes.subarray(0, length));
+  return copy.buffer;
+}
+
+/**
+ * 8- and 16-bit samples with 32-bit integer operations (most CT and MR): a plain copy when all
+ * bits are stored, else shift, mask and sign-extend per sample.
+ */
+function decodeNarrow(
+  bytes: Uint8Array,
+  count: number,
+  bytesPer: 1 | 2,
+  bitsStored: number,
+  shift: number,
+  signed: boolean,
+): PixelArray {
+  const bits = bytesPer * 8;
+  if (shift === 0 && bitsStored === bits && (bytesPer === 1 || LITTLE_ENDIAN_HOST)) {
+    // The copy is aligned, so the typed array can view it directly.
+    const copy = alignedCopy(bytes, count * bytesPer);
+    if (bytesPer === 1) return signed ? new Int8Array(copy) : new Uint8Array(copy);
+    return signed ? new Int16Array(copy) : new Uint16Array(copy);
+  }
+  const mask = (1 << bitsStored) - 1;
+  // Sign extension: move bit Bits Stored-1 to bit 31, then shift back arithmetically.
+  const up = 32 - bitsStored;
+  if (bytesPer === 2 && LITTLE_ENDIAN_HOST) {
+    // In place on an aligned copy: read as unsigned, write through the output's own view.
+    const copy = alignedCopy(bytes, count * 2);
+    const src = new Uint16Array(copy);
+    if (!signed) {
+      for (let i = 0; i < count; i++) src[i] = (src[i]! >>> shift) & mask;
+      return src;
+    }
+    const out = new Int16Array(copy);
+    for (let i = 0; i < count; i++) out[i] = (((src[i]! >>> shift) & mask) << up) >> up;
+    return out;
+  }
+  const out = allocatePixels(count, bits, signed);
+  for (let i = 0; i < count; i++) {
+    const raw = bytesPer === 1 ? bytes[i]! : bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
+    const v = (raw >>> shift) & mask;
+    out[i] = signed ? (v << up) >> up : v;
   }
   return out;
 }

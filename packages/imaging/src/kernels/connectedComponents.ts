@@ -31,6 +31,7 @@ function offsets(connectivity: Connectivity): Array<[number, number, number]> {
  * preallocated queue (no per-voxel allocation). Labels are assigned in scan order.
  */
 export function labelComponents(mask: Mask, dims: Dims3, connectivity: Connectivity = 6): Components {
+  if (connectivity === 6) return labelComponents6(mask, dims);
   const [nx, ny, nz] = dims;
   const n = voxelCount(dims);
   const labels = new Int32Array(n);
@@ -68,6 +69,86 @@ export function labelComponents(mask: Mask, dims: Dims3, connectivity: Connectiv
       }
     }
     sizes.push(tail);
+  }
+  return { labels, count, sizes };
+}
+
+/** Root of a union-find forest, halving the path on the way. */
+function findRoot(parent: Int32Array, x: number): number {
+  while (parent[x]! !== x) {
+    const up = parent[parent[x]!]!;
+    parent[x] = up;
+    x = up;
+  }
+  return x;
+}
+
+/** Joins the trees of a and b under the smaller root; returns that root. */
+function union(parent: Int32Array, a: number, b: number): number {
+  const ra = findRoot(parent, a);
+  const rb = findRoot(parent, b);
+  if (ra === rb) return ra;
+  if (ra < rb) {
+    parent[rb] = ra;
+    return ra;
+  }
+  parent[ra] = rb;
+  return rb;
+}
+
+/**
+ * 6-connected labelling in two raster passes with union-find over provisional labels (each
+ * voxel looks back at its −i, −j and −k neighbours), then final labels numbered by each
+ * component's first voxel in scan order: the same labels as the flood fill gives.
+ */
+function labelComponents6(mask: Mask, dims: Dims3): Components {
+  const [nx, ny, nz] = dims;
+  const n = voxelCount(dims);
+  const nxy = nx * ny;
+  const labels = new Int32Array(n);
+  // Provisional label 0 is background; parent grows as labels are created.
+  let parent = new Int32Array(1024);
+  let next = 1;
+  let p = 0;
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, p++) {
+        if (mask[p] === 0) continue;
+        let l = i > 0 ? labels[p - 1]! : 0;
+        const up = j > 0 ? labels[p - nx]! : 0;
+        const below = k > 0 ? labels[p - nxy]! : 0;
+        if (up !== 0) l = l === 0 ? up : l === up ? l : union(parent, l, up);
+        if (below !== 0) l = l === 0 ? below : l === below ? l : union(parent, l, below);
+        if (l === 0) {
+          if (next === parent.length) {
+            const grown = new Int32Array(parent.length * 2);
+            grown.set(parent);
+            parent = grown;
+          }
+          parent[next] = next;
+          l = next++;
+        }
+        labels[p] = l;
+      }
+    }
+  }
+  // Final numbering in order of first appearance (a component's first voxel carries the label
+  // whose root is met first, since every provisional label is created at its own first voxel).
+  const final = new Int32Array(next);
+  const sizes: number[] = [0];
+  let count = 0;
+  for (let q = 0; q < n; q++) {
+    const l = labels[q]!;
+    if (l === 0) continue;
+    const r = findRoot(parent, l);
+    let f = final[r]!;
+    if (f === 0) {
+      f = ++count;
+      final[r] = f;
+      sizes.push(0);
+    }
+    labels[q] = f;
+    sizes[f]!++;
   }
   return { labels, count, sizes };
 }

@@ -100,6 +100,63 @@ describe('connected components', () => {
     expect(labelComponents2D(new Uint8Array([1, 0, 1, 0, 1, 0, 1, 0, 1]), 3, 3, 8).count).toBe(1);
   });
 
+  it('numbers 6-connected components by their first voxel in scan order, as a flood fill does', () => {
+    // Reference: flood fill from each unlabelled voxel in scan order.
+    const reference = (m: Uint8Array, [nx, ny, nz]: Dims3): { labels: Int32Array; sizes: number[] } => {
+      const labels = new Int32Array(m.length);
+      const sizes = [0];
+      for (let seed = 0; seed < m.length; seed++) {
+        if (m[seed] === 0 || labels[seed] !== 0) continue;
+        const l = sizes.length;
+        labels[seed] = l;
+        const stack = [seed];
+        let size = 0;
+        while (stack.length > 0) {
+          const p = stack.pop()!;
+          size++;
+          const i = p % nx;
+          const j = Math.floor(p / nx) % ny;
+          const k = Math.floor(p / (nx * ny));
+          const nbs = [
+            [i > 0, p - 1],
+            [i < nx - 1, p + 1],
+            [j > 0, p - nx],
+            [j < ny - 1, p + nx],
+            [k > 0, p - nx * ny],
+            [k < nz - 1, p + nx * ny],
+          ] as const;
+          for (const [ok, q] of nbs) {
+            if (ok && m[q] !== 0 && labels[q] === 0) {
+              labels[q] = l;
+              stack.push(q);
+            }
+          }
+        }
+        sizes.push(size);
+      }
+      return { labels, sizes };
+    };
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (const [dims, density] of [
+      [[9, 7, 5], 0.5],
+      [[16, 3, 11], 0.6],
+      [[20, 20, 20], 0.35],
+      [[1, 30, 4], 0.7],
+    ] as const) {
+      const m = Uint8Array.from({ length: dims[0] * dims[1] * dims[2] }, () => (random() < density ? 1 : 0));
+      const got = labelComponents(m, dims, 6);
+      const want = reference(m, dims);
+      expect(got.count).toBe(want.sizes.length - 1);
+      expect(got.count).toBeGreaterThan(1);
+      expect(got.sizes).toEqual(want.sizes);
+      expect(Array.from(got.labels)).toEqual(Array.from(want.labels));
+    }
+  });
+
   it('keeps the largest components and removes small ones', () => {
     const dims: Dims3 = [20, 10, 10];
     const a = ball(dims, [4, 4, 4], 3);
@@ -194,6 +251,40 @@ describe('smoothing, resampling, histograms', () => {
     for (const x of g) sum += x;
     expect(sum).toBeCloseTo(1000, 1);
     expect(g[7 + 15 * (7 + 15 * 2)]!).toBeLessThan(200);
+  });
+
+  it('filters every axis exactly as a line-by-line convolution with replicated borders', () => {
+    const dims: Dims3 = [11, 9, 7];
+    const spacing: Spacing3 = [0.7, 0.9, 1.6];
+    const v = Int16Array.from({ length: 11 * 9 * 7 }, (_, p) => ((p * 7919) % 600) - 900);
+    // Reference: each axis in turn, one line at a time, Float64 sums over the truncated kernel.
+    const ref = Float32Array.from(v);
+    for (const axis of [0, 1, 2] as const) {
+      const sv = 1.1 / spacing[axis];
+      const radius = Math.max(1, Math.ceil(3 * sv));
+      const w = Array.from({ length: 2 * radius + 1 }, (_, t) => Math.exp(-((t - radius) ** 2) / (2 * sv * sv)));
+      const total = w.reduce((a, b) => a + b, 0);
+      const n = dims[axis];
+      const stride = [1, 11, 99][axis]!;
+      for (let start = 0; start < ref.length; start++) {
+        const i = start % 11;
+        const j = Math.floor(start / 11) % 9;
+        const k = Math.floor(start / 99);
+        if ([i, j, k][axis] !== 0) continue;
+        const line = Array.from({ length: n }, (_, t) => ref[start + t * stride]!);
+        for (let t = 0; t < n; t++) {
+          let acc = 0;
+          for (let u = -radius; u <= radius; u++)
+            acc += (w[u + radius]! / total) * line[Math.min(n - 1, Math.max(0, t + u))]!;
+          ref[start + t * stride] = acc;
+        }
+      }
+    }
+    const got = gaussianSmooth(v, dims, spacing, 1.1);
+    let worst = 0;
+    for (let p = 0; p < got.length; p++) worst = Math.max(worst, Math.abs(got[p]! - ref[p]!));
+    expect(worst).toBeLessThan(1e-3);
+    expect(got[5 + 11 * (4 + 9 * 3)]).not.toBe(v[5 + 11 * (4 + 9 * 3)]);
   });
 
   it('downsamples and upsamples consistently', () => {

@@ -9,25 +9,29 @@ import type { Dims3, Mask, Spacing3 } from './types.js';
  */
 
 /**
- * Dilates every line along one axis by `r` voxels (running "distance since last foreground").
+ * Dilates (or, with `erode`, erodes) every line along one axis by `r` voxels (running "distance
+ * since the last foreground", or background for erosion; voxels outside the grid never count).
  * Lines along j and k are swept a row or a plane at a time with one counter per lane, so memory
  * is read in storage order (strided sweeps along k thrash the cache on large volumes).
  */
-function dilateAxis(src: Mask, dims: Dims3, axis: 0 | 1 | 2, r: number, dst: Mask): void {
+function morphAxis(src: Mask, dims: Dims3, axis: 0 | 1 | 2, r: number, dst: Mask, erode: boolean): void {
   const [nx, ny, nz] = dims;
+  // A hit is a voxel that spreads: foreground when dilating, background when eroding.
+  const hitValue = erode ? 0 : 1;
+  const missValue = erode ? 1 : 0;
   if (axis === 0) {
     for (let line = 0; line < ny * nz; line++) {
       const start = line * nx;
-      // Forward: distance to the previous foreground; backward: to the next one.
+      // Forward: distance to the previous hit; backward: to the next one.
       let last = -1e9;
       for (let t = 0, p = start; t < nx; t++, p++) {
-        if (src[p] !== 0) last = t;
-        dst[p] = t - last <= r ? 1 : 0;
+        if ((src[p] === 0) === erode) last = t;
+        dst[p] = t - last <= r ? hitValue : missValue;
       }
       last = 1e9;
       for (let t = nx - 1, p = start + nx - 1; t >= 0; t--, p--) {
-        if (src[p] !== 0) last = t;
-        if (last - t <= r) dst[p] = 1;
+        if ((src[p] === 0) === erode) last = t;
+        if (last - t <= r) dst[p] = hitValue;
       }
     }
     return;
@@ -44,37 +48,57 @@ function dilateAxis(src: Mask, dims: Dims3, axis: 0 | 1 | 2, r: number, dst: Mas
     for (let t = 0; t < n; t++) {
       const row = base + t * lanes;
       for (let q = 0; q < lanes; q++) {
-        if (src[row + q] !== 0) last[q] = t;
-        dst[row + q] = t - last[q]! <= r ? 1 : 0;
+        if ((src[row + q] === 0) === erode) last[q] = t;
+        dst[row + q] = t - last[q]! <= r ? hitValue : missValue;
       }
     }
     last.fill(1e9);
     for (let t = n - 1; t >= 0; t--) {
       const row = base + t * lanes;
       for (let q = 0; q < lanes; q++) {
-        if (src[row + q] !== 0) last[q] = t;
-        if (last[q]! - t <= r) dst[row + q] = 1;
+        if ((src[row + q] === 0) === erode) last[q] = t;
+        if (last[q]! - t <= r) dst[row + q] = hitValue;
       }
     }
   }
 }
 
-/** Dilation by a box of half-widths `radii` voxels [ri, rj, rk] (separable, linear time). */
-export function dilateBox(mask: Mask, dims: Dims3, radii: readonly [number, number, number]): Mask {
+/**
+ * A sequence of box dilations/erosions, one axis pass after the other, ping-ponging between two
+ * scratch buffers; never writes into `mask`.
+ */
+function morphBoxes(mask: Mask, dims: Dims3, radii: readonly [number, number, number], erodes: boolean[]): Mask {
   let cur: Mask = mask;
-  for (const axis of [0, 1, 2] as const) {
-    const r = radii[axis];
-    if (r <= 0) continue;
-    const next = new Uint8Array(mask.length);
-    dilateAxis(cur, dims, axis, r, next);
-    cur = next;
+  let a: Mask | undefined;
+  let b: Mask | undefined;
+  for (const erode of erodes) {
+    for (const axis of [0, 1, 2] as const) {
+      const r = radii[axis];
+      if (r <= 0) continue;
+      // Write into whichever scratch buffer is not being read.
+      let next: Mask;
+      if (cur !== a) {
+        a ??= new Uint8Array(mask.length);
+        next = a;
+      } else {
+        b ??= new Uint8Array(mask.length);
+        next = b;
+      }
+      morphAxis(cur, dims, axis, r, next, erode);
+      cur = next;
+    }
   }
   return cur === mask ? mask.slice() : cur;
 }
 
-/** Erosion by a box of half-widths `radii` voxels. */
+/** Dilation by a box of half-widths `radii` voxels [ri, rj, rk] (separable, linear time). */
+export function dilateBox(mask: Mask, dims: Dims3, radii: readonly [number, number, number]): Mask {
+  return morphBoxes(mask, dims, radii, [false]);
+}
+
+/** Erosion by a box of half-widths `radii` voxels (equal to NOT dilateBox(NOT mask)). */
 export function erodeBox(mask: Mask, dims: Dims3, radii: readonly [number, number, number]): Mask {
-  return invertMask(dilateBox(invertMask(mask), dims, radii));
+  return morphBoxes(mask, dims, radii, [true]);
 }
 
 /** Dilation by a ball of `radiusMm` (voxel centres within the radius, anisotropic spacing; via the exact EDT). */
@@ -102,9 +126,9 @@ export function openBall(mask: Mask, dims: Dims3, spacing: Spacing3, radiusMm: n
 }
 
 export function closeBox(mask: Mask, dims: Dims3, radii: readonly [number, number, number]): Mask {
-  return erodeBox(dilateBox(mask, dims, radii), dims, radii);
+  return morphBoxes(mask, dims, radii, [false, true]);
 }
 
 export function openBox(mask: Mask, dims: Dims3, radii: readonly [number, number, number]): Mask {
-  return dilateBox(erodeBox(mask, dims, radii), dims, radii);
+  return morphBoxes(mask, dims, radii, [true, false]);
 }
