@@ -1,5 +1,6 @@
 import { distanceTransform, gaussianSmooth, type Volume } from '@lingshu/imaging';
 import { LungLabel, type LungSegmentation } from '../lungs/types.js';
+import { groundGlassChannel } from './ggnChannel.js';
 import { blobnessAt } from './hessian.js';
 import type { NoduleParams } from './params.js';
 
@@ -11,6 +12,8 @@ export interface Seed {
   k: number;
   radiusMm: number;
   blobness: number;
+  /** Found by the ground-glass channel: segmented within the ground-glass band (segment.ts). */
+  groundGlass?: boolean;
 }
 
 export interface CandidateSearch {
@@ -23,7 +26,7 @@ export interface CandidateSearch {
   localMaxima: number;
   /** Local maxima that failed the blob test (for audit and tuning). */
   notBlobs: Seed[];
-  /** Milliseconds of the steps (grid, smoothing, threshold + distance, seeds). */
+  /** Milliseconds of the steps (grid, smoothing, threshold + distance, seeds, ground-glass channel). */
   timing: number[];
 }
 
@@ -237,6 +240,8 @@ export function findCandidates(
   const dense = new Uint8Array(gn);
   for (let g = 0; g < gn; g++) dense[g] = lung[g] && (smooth[g] ?? 0) > threshold ? 1 : 0;
   const dist = distanceTransform(dense, gdims, gsp);
+  const band = new Uint8Array(gn);
+  for (let g = 0; g < gn; g++) band[g] = dense[g] && (smooth[g] ?? 0) < params.ggnChannelMaxHu ? 1 : 0;
   const t3 = performance.now();
   // Hessian input: contrast to parenchyma, clipped so a bright vessel beside a faint ground-glass
   // nodule does not dominate the nodule's shape.
@@ -293,7 +298,22 @@ export function findCandidates(
       }
     }
   }
-  timing.push(performance.now() - t3);
+  const tg = performance.now();
+  const seeded = seeds.map((s) => [(s.i - i0) / f[0], (s.j - j0) / f[1], (s.k - k0) / f[2], s.radiusMm] as const);
+  for (const p of groundGlassChannel(band, lung, dist, gdims, gsp, params, seeded)) {
+    localMaxima++;
+    const seed: Seed = {
+      i: Math.min(nx - 1, i0 + p.i * f[0] + ((f[0] - 1) >> 1)),
+      j: Math.min(ny - 1, j0 + p.j * f[1] + ((f[1] - 1) >> 1)),
+      k: Math.min(nz - 1, k0 + p.k * f[2] + ((f[2] - 1) >> 1)),
+      radiusMm: p.radiusMm,
+      blobness: p.blobness,
+      groundGlass: true,
+    };
+    if (p.blobness >= params.ggnChannelMinBlobness) seeds.push(seed);
+    else notBlobs.push(seed);
+  }
+  timing.push(tg - t3, performance.now() - tg);
   seeds.sort((a, b) => b.radiusMm - a.radiusMm || b.blobness - a.blobness);
   return { seeds, parenchymaHu, noiseHu, localMaxima, notBlobs, timing };
 }

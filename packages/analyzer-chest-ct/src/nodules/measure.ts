@@ -314,12 +314,12 @@ export function measureNodule(
     params.confidenceElongation * Math.max(0, elong - 1.3) -
     (params.confidenceAttachments * Math.min(5, seg.attachments)) / 5 +
     (type === 'calcified' ? params.confidenceCalcified : 0);
-  // The score was fitted on lesions up to ~15 mm; larger ones passed the segmentation's vessel
-  // tests (crop, neck, elongation) already, and a mass is seldom blob-like or free of vessels.
-  const confidence = Math.max(
-    1 / (1 + Math.exp(-score)),
-    meanDiameterMm >= params.largeLesionMm ? params.largeLesionConfidence : 0,
-  );
+  // The score was fitted on lesions up to ~15 mm; larger compact ones passed the segmentation's
+  // vessel tests (crop, neck, elongation) already, and a mass is seldom blob-like or free of
+  // vessels. Large irregular, elongated opacities (consolidation or ground-glass patches) keep
+  // their score.
+  const largeCompact = meanDiameterMm >= params.largeLesionMm && elong <= params.largeLesionMaxElongation;
+  const confidence = Math.max(1 / (1 + Math.exp(-score)), largeCompact ? params.largeLesionConfidence : 0);
   const sop = ct.metadata.sopInstanceUIDs[sliceIndex];
   const details: NoduleDetails = {
     type,

@@ -51,7 +51,8 @@ describe.skipIf(!hasRealData)('detectNodules on the real CT (Lung-PET-CT-Dx A000
         `${series}: ${nodules.length} findings, ${overlaps.length} on the tumour, ${nodules.length - overlaps.length} other`,
         JSON.stringify(stats),
         nodules.map(
-          (n) => `${n.finding.type}/${n.details?.type} ${n.details?.meanDiameterMm} mm conf ${n.details?.confidence}`,
+          (n) =>
+            `${n.finding.type}/${n.details?.type} ${n.details?.meanDiameterMm} mm conf ${n.details?.confidence} elongation ${n.details?.shape.elongation} blobness ${n.details?.shape.blobness}`,
         ),
       );
       expect(overlaps.length).toBeGreaterThanOrEqual(1);

@@ -180,8 +180,16 @@ export function segmentCandidate(
   const contrast = coreHu - parenchymaHu;
   if (contrast < 40) return { ok: false, reason: 'faint' };
   const t0 = parenchymaHu + Math.min(0.5 * contrast, GGN_CONTRAST_HU);
+  // A ground-glass channel seed is segmented within the band: a vessel running into or through
+  // the nodule leaves a groove instead of joining it to the vessel tree, and stays out of its volume.
+  // A dense centre is a solid or part-solid nodule: the regular seeds segment it whole.
+  const bandMax = seed.groundGlass ? params.ggnChannelMaxHu : Number.POSITIVE_INFINITY;
+  if (coreHu >= bandMax) return { ok: false, reason: 'dense-core' };
   const region = new Uint8Array(smooth.length);
-  for (let q = 0; q < region.length; q++) region[q] = lung[q] && (smooth[q] ?? 0) > t0 ? 1 : 0;
+  for (let q = 0; q < region.length; q++) {
+    const v = smooth[q] ?? 0;
+    region[q] = lung[q] && v > t0 && v < bandMax ? 1 : 0;
+  }
   const maxV = Math.max(1, Math.round((0.5 * r) / spacing[0]));
   const r0 = componentAt(region, dims, sp, maxV);
   if (!r0) return { ok: false, reason: 'no-region' };
@@ -262,7 +270,7 @@ export function segmentCandidate(
   const span = noduleHu - parenchymaHu;
   let weight = 0;
   for (let q = 0; q < support.length; q++) {
-    if (!rim[q] || !lung[q] || removed[q]) continue;
+    if (!rim[q] || !lung[q] || removed[q] || (smooth[q] ?? 0) >= bandMax) continue;
     support[q] = 1;
     weight += Math.max(0, Math.min(1, ((smooth[q] ?? 0) - parenchymaHu) / span));
   }

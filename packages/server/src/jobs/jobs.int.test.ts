@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHEST_CT_ANALYZER_VERSION } from '@lingshu/analyzer-chest-ct';
 import { ALL_STUDIES, Archive } from '@lingshu/archive';
 import { generateStudy, studyUid } from '@lingshu/phantom';
 import pino from 'pino';
@@ -118,7 +119,11 @@ describe('AI jobs on PGlite', () => {
     const rows = await resultRows();
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
-    expect(row).toMatchObject({ status: 'ok', analyzer_id: 'lingshu-chest-ct', analyzer_version: '0.1.0' });
+    expect(row).toMatchObject({
+      status: 'ok',
+      analyzer_id: 'lingshu-chest-ct',
+      analyzer_version: CHEST_CT_ANALYZER_VERSION,
+    });
     expect(row.input_key).toMatch(/^[0-9a-f]{64}$/);
     expect(row.sr_sop_uid).toMatch(/^2\.25\.\d+$/);
     expect(row.seg_sop_uid).toMatch(/^2\.25\.\d+$/);
