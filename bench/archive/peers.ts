@@ -40,7 +40,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
+async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 180_000): Promise<void> {
   const started = Date.now();
   let exited = false;
   child.once('exit', () => {
@@ -100,7 +100,12 @@ export async function startLingshu(databaseUrl?: string): Promise<Peer> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  await waitFor(`http://127.0.0.1:${httpPort}/readyz`, child, 'lingshu serve');
+  await waitFor(`http://127.0.0.1:${httpPort}/readyz`, child, 'lingshu serve').catch(async (e: unknown) => {
+    // A start-up that times out must not leave the server running behind the failed benchmark.
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  });
   return {
     name: databaseUrl ? 'Lingshu+PG' : 'Lingshu',
     dicomweb: `http://127.0.0.1:${httpPort}/dicomweb`,
@@ -138,7 +143,11 @@ export async function startOrthanc(): Promise<Peer> {
   };
   await writeFile(path.join(dataDir, 'orthanc.json'), JSON.stringify(config));
   const child = spawn(ORTHANC, [path.join(dataDir, 'orthanc.json')], { stdio: 'ignore' });
-  await waitFor(`http://127.0.0.1:${httpPort}/system`, child, 'Orthanc');
+  await waitFor(`http://127.0.0.1:${httpPort}/system`, child, 'Orthanc').catch(async (e: unknown) => {
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  });
   return {
     name: 'Orthanc',
     dicomweb: `http://127.0.0.1:${httpPort}/dicom-web`,

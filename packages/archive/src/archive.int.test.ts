@@ -103,6 +103,29 @@ describe.each(backends)('archive on $name', ({ name }) => {
     expect((await archive.getChanges(ALL_STUDIES, {})).changes.map((c) => c.changeType)).toContain('UpdatedInstance');
   });
 
+  it('keeps one file per instance through re-sends and conflicts; counts and change log per batch', async () => {
+    const a = tinyInstance({ study: 's', series: 'x', instance: 'i1', pixelValue: 1 });
+    const b = tinyInstance({ study: 's', series: 'x', instance: 'i1', pixelValue: 2 });
+    const c = tinyInstance({ study: 's', series: 'x', instance: 'i2' });
+    const d = tinyInstance({ study: 's', series: 'x', instance: 'i3' });
+    expect((await archive.storeInstances([{ bytes: a }]))[0]!.status).toBe('stored');
+    const first = await archive.getChanges(ALL_STUDIES, {});
+    expect(first.changes.map((ch) => ch.changeType)).toEqual(['NewPatient', 'NewStudy', 'NewSeries', 'NewInstance']);
+    // The files of a re-send and of a conflict are written while the index is asked, then dropped
+    // (the re-send's has the stored file's name and bytes, so the stored file stays as it was).
+    expect((await archive.storeInstances([{ bytes: a }, { bytes: c }]))[0]!.status).toBe('duplicate');
+    expect((await archive.storeInstances([{ bytes: b }, { bytes: d }]))[0]!.status).toBe('rejected');
+    expect(storedFiles(dir)).toHaveLength(3);
+    expect(
+      Buffer.compare(Buffer.from(await archive.readInstance(uidFromName('i:i1'), ALL_STUDIES)), Buffer.from(a)),
+    ).toBe(0);
+    const study = await archive.getStudy(uidFromName('st:s'), ALL_STUDIES);
+    expect(study?.numberOfInstances).toBe(3);
+    expect(study?.numberOfSeries).toBe(1);
+    const later = (await archive.getChanges(ALL_STUDIES, { since: first.last })).changes.map((ch) => ch.changeType);
+    expect(later).toEqual(['NewInstance', 'NewInstance', 'RejectedConflict']);
+  });
+
   it('same SOP Instance UID twice in one batch', async () => {
     const a = tinyInstance({ study: 's', series: 'x', instance: 'i1', pixelValue: 1 });
     const b = tinyInstance({ study: 's', series: 'x', instance: 'i1', pixelValue: 2 });

@@ -105,7 +105,7 @@ export class Archive {
   /** Stores a batch in one index transaction; per-item results, bad items rejected alone. */
   storeInstances(items: readonly StoreItem[]): Promise<StoreResult[]> {
     // Batches are serialised within a process: the index sees one writer transaction at a time.
-    const run = this.serial.then(() => ingestBatch(this.index.db, this.files, items, this.policy));
+    const run = this.serial.then(() => ingestBatch(this.index, this.files, items, this.policy));
     this.serial = run.catch(() => undefined);
     return run;
   }

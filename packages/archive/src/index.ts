@@ -1,5 +1,6 @@
 export * from './access.js';
 export * from './archive.js';
+export { dollarQuoted } from './db/literal.js';
 export * from './db/migrations.js';
 export * from './db/open.js';
 export type { ArchiveSchema } from './db/schema.js';

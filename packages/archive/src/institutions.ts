@@ -99,7 +99,19 @@ function isUniqueViolation(e: unknown): boolean {
 
 /** Institutions and study shares in the index (archive.institutions). */
 export class InstitutionStore {
+  /** The 'default' hub's pk, looked up once: codes never change and institutions are never deleted. */
+  private defaultHub: Promise<string> | undefined;
+
   constructor(private readonly db: Kysely<ArchiveSchema>) {}
+
+  /** pk of the 'default' hub (the owner of studies stored by network-wide senders). */
+  defaultHubPk(): Promise<string> {
+    this.defaultHub ??= this.requireCode(DEFAULT_INSTITUTION_CODE).then((hub) => hub.pk);
+    this.defaultHub.catch(() => {
+      this.defaultHub = undefined;
+    });
+    return this.defaultHub;
+  }
 
   async list(): Promise<Institution[]> {
     const rows = await this.db.selectFrom('institutions').selectAll().orderBy('pk').execute();

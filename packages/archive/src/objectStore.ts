@@ -25,7 +25,7 @@ export function assertSafeKey(key: string): void {
   }
 }
 
-/** Files on a local filesystem; writes are atomic (temp file, fsync, rename, fsync directory). */
+/** Files on a local filesystem; writes are atomic (temp file, fdatasync, rename, fsync directory). */
 export class FileSystemObjectStore implements ObjectStore {
   constructor(
     readonly root: string,
@@ -46,7 +46,9 @@ export class FileSystemObjectStore implements ObjectStore {
       const handle = await open(temp, 'w');
       try {
         await handle.writeFile(bytes);
-        if (this.durable) await handle.sync();
+        // fdatasync: the data and the size it needs to be read back; the name is made durable by
+        // the directory sync after the rename.
+        if (this.durable) await handle.datasync();
       } finally {
         await handle.close();
       }

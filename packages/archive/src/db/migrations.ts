@@ -1,8 +1,15 @@
 import { type Kysely, sql } from 'kysely';
+import { INDEX_BATCH_FUNCTION } from './indexBatch.js';
 import type { ArchiveSchema } from './schema.js';
 
 /** Ordered, append-only migrations; the same SQL runs on PGlite and PostgreSQL. */
-export const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }> = [
+export const MIGRATIONS: ReadonlyArray<{
+  id: number;
+  name: string;
+  sql: string;
+  /** One statement that contains semicolons itself (a function body); not split. */
+  whole?: boolean;
+}> = [
   {
     id: 1,
     name: 'index of patients, studies, series, instances and the change log',
@@ -131,6 +138,12 @@ export const MIGRATIONS: ReadonlyArray<{ id: number; name: string; sql: string }
       CREATE INDEX study_shares_institution ON study_shares (institution_pk)
     `,
   },
+  {
+    id: 4,
+    name: 'one-statement batch indexing (ingest.ts): upserts, counts and change log in one call',
+    whole: true,
+    sql: INDEX_BATCH_FUNCTION,
+  },
 ];
 
 /** Applies pending migrations under an advisory lock (safe with several processes on PostgreSQL). */
@@ -143,7 +156,8 @@ export async function migrate(db: Kysely<ArchiveSchema>): Promise<number> {
     let applied = 0;
     for (const m of MIGRATIONS) {
       if (done.has(m.id)) continue;
-      for (const statement of m.sql.split(';').map((s) => s.trim())) {
+      const statements = m.whole ? [m.sql] : m.sql.split(';').map((s) => s.trim());
+      for (const statement of statements) {
         if (statement) await sql.raw(statement).execute(trx);
       }
       await trx.insertInto('lingshu_migrations').values({ id: m.id, name: m.name }).execute();

@@ -28,6 +28,34 @@ export type AuditLogTable = {
   hash: string;
 };
 
+/** SQL types of audit_log's columns (migrations.ts), for inserting a JSON batch in one statement. */
+export const AUDIT_COLUMN_TYPES = {
+  seq: 'bigint',
+  at: 'timestamptz',
+  action: 'text',
+  outcome: 'text',
+  actor_kind: 'text',
+  actor_id: 'text',
+  actor_name: 'text',
+  role: 'text',
+  institution_pk: 'bigint',
+  address: 'text',
+  resource_type: 'text',
+  resource_id: 'text',
+  study_uids: 'text[]',
+  patient_id: 'text',
+  via: 'text',
+  detail: 'jsonb',
+  event_code: 'text',
+  event_name: 'text',
+  event_type_code: 'text',
+  event_action: 'text',
+  prev_hash: 'text',
+  hash: 'text',
+} as const satisfies Record<keyof AuditLogTable, string>;
+
+export const AUDIT_COLUMNS = Object.keys(AUDIT_COLUMN_TYPES) as Array<keyof typeof AUDIT_COLUMN_TYPES>;
+
 export type AuditTables = {
   audit_log: AuditLogTable;
 };

@@ -1,11 +1,11 @@
-import type { Archive } from '@lingshu/archive';
+import { type Archive, dollarQuoted } from '@lingshu/archive';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { migratePlatform } from '../platform/migrate.js';
 import { atnaEventOf } from './atna.js';
 import { type AuditRecord, type AuditRow, GENESIS_HASH, hashRecord } from './chain.js';
 import { AUDIT_MIGRATIONS } from './migrations.js';
-import { type AuditDb, auditDb, valuesOf } from './table.js';
+import { AUDIT_COLUMN_TYPES, AUDIT_COLUMNS, type AuditDb, auditDb, valuesOf } from './table.js';
 import type { AuditEventInput, AuditSink } from './types.js';
 
 /** Most events in one INSERT (a busy server's queue drains in a few transactions). */
@@ -82,15 +82,19 @@ export class AuditTrail implements AuditSink {
   /** Committed INSERT transactions so far (group commit keeps this far below the event count). */
   writes = 0;
 
+  /** The chain head this trail last wrote or read (undefined: unknown, read it under the lock). */
+  private head: { seq: number; hash: string } | undefined;
+
   private constructor(
     private readonly db: AuditDb,
+    private readonly executeSql: Archive['index']['executeSql'],
     private readonly log: Logger,
   ) {}
 
   /** Applies the audit migrations and returns the trail. */
   static async open(archive: Archive, log: Logger): Promise<AuditTrail> {
     await migratePlatform(archive.index.db, 'audit', AUDIT_MIGRATIONS);
-    return new AuditTrail(auditDb(archive), log);
+    return new AuditTrail(auditDb(archive), archive.index.executeSql, log);
   }
 
   record(event: AuditEventInput): Promise<void> {
@@ -145,8 +149,42 @@ export class AuditTrail implements AuditSink {
     }
   }
 
-  /** One transaction: lock the chain head, read it, chain the events after it, insert them. */
   private async append(events: Prepared[]): Promise<void> {
+    try {
+      if (!(this.head && (await this.appendAfterKnownHead(events, this.head)))) await this.appendReadingHead(events);
+      this.writes++;
+    } catch (e) {
+      this.head = undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * The common case in one round trip: chain the events after the head this trail knows and insert
+   * them only if, under the lock, that is still the head (another process sharing the PostgreSQL
+   * index may have appended since). False when it was not: nothing was written.
+   */
+  private async appendAfterKnownHead(events: Prepared[], head: { seq: number; hash: string }): Promise<boolean> {
+    const rows = chain(events, head.seq, head.hash);
+    // detail stays an object here (valuesOf gives it as text for a bound jsonb parameter).
+    const batch = dollarQuoted(JSON.stringify(rows.map((r) => ({ ...valuesOf(r), detail: r.detail }))));
+    const result = await this.executeSql(
+      `SELECT pg_advisory_xact_lock(${CHAIN_LOCK}, hashtext(current_schema()));
+      INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')})
+      SELECT ${AUDIT_COLUMNS.map((c) => `x.${c}`).join(', ')}
+      FROM jsonb_to_recordset(${batch}::jsonb) AS x(${AUDIT_COLUMNS.map((c) => `${c} ${AUDIT_COLUMN_TYPES[c]}`).join(', ')})
+      WHERE (SELECT a.hash FROM audit_log a ORDER BY a.seq DESC LIMIT 1) = ${dollarQuoted(head.hash)}
+      ORDER BY x.seq
+      RETURNING seq`,
+    );
+    if (result.rows.length !== rows.length) return false;
+    const last = rows[rows.length - 1];
+    if (last) this.head = { seq: last.seq, hash: last.hash };
+    return true;
+  }
+
+  /** One transaction: lock the chain head, read it, chain the events after it, insert them. */
+  private async appendReadingHead(events: Prepared[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK}, hashtext(current_schema()))`.execute(trx);
       const head = await trx
@@ -155,18 +193,23 @@ export class AuditTrail implements AuditSink {
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst();
-      let seq = head ? Number(head.seq) : 0;
-      let prevHash = head?.hash ?? GENESIS_HASH;
-      const rows: AuditRow[] = [];
-      for (const event of events) {
-        seq += 1;
-        const record: AuditRecord = { ...event, seq, prevHash };
-        const hash = hashRecord(record);
-        rows.push({ ...record, hash });
-        prevHash = hash;
-      }
+      const rows = chain(events, head ? Number(head.seq) : 0, head?.hash ?? GENESIS_HASH);
       await trx.insertInto('audit_log').values(rows.map(valuesOf)).execute();
+      const last = rows[rows.length - 1];
+      this.head = last ? { seq: last.seq, hash: last.hash } : this.head;
     });
-    this.writes++;
   }
+}
+
+/** The events as rows chained after (seq, prevHash). */
+function chain(events: readonly Prepared[], seq: number, prevHash: string): AuditRow[] {
+  const rows: AuditRow[] = [];
+  for (const event of events) {
+    seq += 1;
+    const record: AuditRecord = { ...event, seq, prevHash };
+    const hash = hashRecord(record);
+    rows.push({ ...record, hash });
+    prevHash = hash;
+  }
+  return rows;
 }

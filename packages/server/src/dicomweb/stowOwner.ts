@@ -1,4 +1,3 @@
-import { DEFAULT_INSTITUTION_CODE } from '@lingshu/archive';
 import { LingshuError } from '@lingshu/dicom';
 import type { FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
@@ -29,6 +28,5 @@ export async function stowOwner(ctx: ServerContext, req: FastifyRequest): Promis
     return { institutionPk: named.pk, foreignStudy: principal.institutionPk === null ? 'store' : 'reject' };
   }
   if (principal.institutionPk !== null) return { institutionPk: principal.institutionPk, foreignStudy: 'reject' };
-  const hub = await ctx.archive.institutions.requireCode(DEFAULT_INSTITUTION_CODE);
-  return { institutionPk: hub.pk, foreignStudy: 'store' };
+  return { institutionPk: await ctx.archive.institutions.defaultHubPk(), foreignStudy: 'store' };
 }
