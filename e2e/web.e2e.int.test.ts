@@ -214,7 +214,7 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     }
     expect(bright, 'non-blank pixels in the viewport canvas').toBeGreaterThan(500);
     expect(await page.getByTestId('series-thumb').count()).toBeGreaterThan(0);
-    // The whole stack loads in the background (stackPrefetch.ts): every image of the series.
+    // The whole stack loads in the background (seriesLoad.ts): every image of the series.
     const viewport = page.getByTestId('viewport');
     await expect
       .poll(async () => `${await viewport.getAttribute('data-loaded')}/${await viewport.getAttribute('data-total')}`, {
@@ -222,6 +222,11 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
       })
       .toBe('7/7');
     expect(await viewport.getAttribute('data-failed')).toBe('0');
+    // ... from one series retrieve: only the first image was asked for as a frame.
+    const frameRequests = await page.evaluate(
+      () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/frames/')).length,
+    );
+    expect(frameRequests, 'frame requests for a 7-image stack').toBe(1);
     // Thumbnails are asked for once the first image is on screen.
     await expect
       .poll(() => page.getByTestId('series-thumb').locator('img[src*="/thumbnail"]').count())

@@ -132,11 +132,13 @@ export async function openStudyTimed(page: Page, studyUid: string, timeoutMs: nu
                 ? 'metadata'
                 : url.includes('/thumbnail')
                   ? 'thumbnail'
-                  : url.includes('/dicomweb/')
-                    ? 'qido'
-                    : url.includes('/api/')
-                      ? 'api'
-                      : 'asset';
+                  : /\/dicomweb\/studies\/[^/?]+\/series\/[^/?]+$/.test(url)
+                    ? 'series' // the whole series' retrieve (stack loading)
+                    : url.includes('/dicomweb/')
+                      ? 'qido'
+                      : url.includes('/api/')
+                        ? 'api'
+                        : 'asset';
           for (const e of performance.getEntriesByType('resource') as unknown as ResourceEntry[]) {
             if (e.startTime < t0) continue;
             const k = kindOf(e.name);

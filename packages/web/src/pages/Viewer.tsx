@@ -19,7 +19,8 @@ import {
 } from '../cornerstone.js';
 import type { MessageKey } from '../i18n.js';
 import { navigate } from '../router.js';
-import { prefetchStack, type StackLoadProgress } from '../stackPrefetch.js';
+import { loadSeriesStack } from '../seriesLoad.js';
+import type { StackLoadProgress } from '../stackPrefetch.js';
 import { AiPanel } from './AiPanel.js';
 import { ContourOverlay, type FindingRef } from './ContourOverlay.js';
 import { ReportPanel } from './ReportPanel.js';
@@ -230,9 +231,10 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
         await vp.setStack(ids, middle);
         resizeEngine();
         vp.render();
-        // Once the first image is on screen, the rest of the stack loads in the background from
-        // the middle outwards ("loaded n/N"); started earlier it slows the first image down.
-        if (!cancelled) void prefetchStack(ids, middle, { signal: prefetch.signal, onProgress: setStackLoad });
+        // Once the first image is on screen, the rest of the stack loads in the background
+        // ("loaded n/N"): one streamed series retrieve, then frame by frame whatever it did not
+        // deliver (seriesLoad.ts); started earlier it slows the first image down.
+        if (!cancelled) void loadSeriesStack(ids, middle, { signal: prefetch.signal, onProgress: setStackLoad });
         if (prior && priorUid) {
           // The prior's largest series; scrolling follows the current one by relative position.
           const priorSeries = await api<DicomJson[]>(
