@@ -7,24 +7,17 @@
  * worklist. Screenshots go to test-artifacts/ (gitignored).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateSeries, type StudySpec, studyUid } from '@lingshu/phantom';
-import { DEFAULT_SERVER_CONFIG, notifyStored, type RunningServer, startServer } from '@lingshu/server';
-import pino from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { notifyStored, type RunningServer } from '@lingshu/server';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../packages/server/src/auth/principal.js';
 import { chestCtResult, seedAiResult } from '../packages/server/src/worklist/testing.js';
+import { ARTIFACTS, hasChromium, openWebHarness, type WebHarness, warnIfNoChromium } from './webHarness.js';
 
-const CHROMIUM = process.env.LINGSHU_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED web e2e: no chromium at ${CHROMIUM} (set LINGSHU_CHROMIUM)`);
-
-const ROOT = resolve(import.meta.dirname, '..');
-const WEB_DIST = join(ROOT, 'packages/web/dist');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
+warnIfNoChromium('web e2e');
 const PASSWORD = 'Correct-Horse-42';
 
 const spec: StudySpec = {
@@ -100,57 +93,22 @@ async function brightPixels(page: Page, pane = 'viewport'): Promise<number> {
   }, pane);
 }
 
-/** True when the web build is missing or older than a file of the web app's sources. */
-function webBuildStale(): boolean {
-  const index = join(WEB_DIST, 'index.html');
-  if (!existsSync(index)) return true;
-  const built = statSync(index).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) =>
-      e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built,
-    );
-  return newer(join(ROOT, 'packages/web/src')) || statSync(join(ROOT, 'packages/web/index.html')).mtimeMs > built;
-}
-
 describe.skipIf(!hasChromium)('web app in headless chromium', () => {
-  let dir: string;
+  let harness: WebHarness;
   let server: RunningServer;
   let browser: Browser;
   const study = studyUid(spec, 'study');
 
   beforeAll(async () => {
-    if (webBuildStale())
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'packages/web'], {
-        cwd: ROOT,
-        stdio: 'inherit',
-      });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'lingshu-web-e2e-'));
-    server = await startServer(
-      {
-        ...DEFAULT_SERVER_CONFIG,
-        dataDir: join(dir, 'data'),
-        httpPort: 0,
-        dicomPort: null,
-        demo: false,
-        aiWorkers: 0,
-        webDir: WEB_DIST,
-      },
-      { log: pino({ level: 'silent' }) },
-    );
-    await server.ctx.platform.auth.createUser({ username: 'dr.e2e', role: 'radiologist', password: PASSWORD });
-    for await (const g of generateSeries(spec)) await server.archive.store({ bytes: g.bytes });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    harness = await openWebHarness('lingshu-web-e2e-', async (s) => {
+      await s.ctx.platform.auth.createUser({ username: 'dr.e2e', role: 'radiologist', password: PASSWORD });
+      for await (const g of generateSeries(spec)) await s.archive.store({ bytes: g.bytes });
     });
+    ({ server, browser } = harness);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('logs in, lists the study, shows its images, switches to English', async () => {

@@ -8,145 +8,70 @@
  * hides and shows the overlay; scrolling off the lesion removes the outline. Screenshot in
  * test-artifacts/web-overlay.png.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Finding } from '@lingshu/ai';
 import { createChestCtAnalyzer } from '@lingshu/analyzer-chest-ct';
-import { generateSeries, type StudySpec, studyUid } from '@lingshu/phantom';
-import { DEFAULT_SERVER_CONFIG, type RunningServer, startServer } from '@lingshu/server';
+import { generateSeries, studyUid } from '@lingshu/phantom';
+import type { RunningServer } from '@lingshu/server';
 import pino from 'pino';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyzeJob } from '../packages/server/src/jobs/runJob.js';
+import { growthPairSpecs } from '../packages/server/src/jobs/testing/analyzers.js';
+import { ARTIFACTS, hasChromium, openWebHarness, type WebHarness, warnIfNoChromium } from './webHarness.js';
 
-const CHROMIUM = process.env.LINGSHU_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED web overlay e2e: no chromium at ${CHROMIUM} (set LINGSHU_CHROMIUM)`);
-
-const ROOT = resolve(import.meta.dirname, '..');
-const WEB_DIST = join(ROOT, 'packages/web/dist');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
+warnIfNoChromium('web overlay e2e');
 const PASSWORD = 'Correct-Horse-42';
-
-const baseline: StudySpec = {
-  name: 'web-overlay-baseline',
-  seed: 5151,
-  patient: { name: 'Zhao^Liu=赵^六', id: 'WEB-OVL-1', sex: 'M', birthDate: '19600101', anatomySeed: 5151 },
-  studyDate: '20240101',
-  truthGridMm: 6,
-  phantom: {
-    kind: 'chest',
-    nodules: [{ id: 'N1', type: 'solid', shape: 'ellipsoid', site: 'parenchymal', lobe: 'RUL', diameterMm: 14 }],
-  },
-  series: { matrix: 128, fieldOfViewMm: 360, sliceThicknessMm: 5, kernel: 'lung', dose: 'standard', vendor: 'siemens' },
-};
-const followUp: StudySpec = {
-  ...baseline,
-  name: 'web-overlay-followup',
-  seed: 5152,
-  studyDate: '20240701',
-  followUp: { monthsAfterBaseline: 6, translationMm: [3, -2, 5] },
-  phantom: {
-    kind: 'chest',
-    nodules: [
-      {
-        id: 'N1',
-        type: 'solid',
-        shape: 'ellipsoid',
-        site: 'parenchymal',
-        lobe: 'RUL',
-        diameterMm: 14,
-        volumeChange: 2,
-      },
-    ],
-  },
-};
-
-/** True when the web build is missing or older than a file of the web app's sources. */
-function webBuildStale(): boolean {
-  const index = join(WEB_DIST, 'index.html');
-  if (!existsSync(index)) return true;
-  const built = statSync(index).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) =>
-      e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built,
-    );
-  return newer(join(ROOT, 'packages/web/src')) || statSync(join(ROOT, 'packages/web/index.html')).mtimeMs > built;
-}
+const { baseline, followUp } = growthPairSpecs('web-overlay', 5151);
 
 describe.skipIf(!hasChromium)('AI contour overlay and growth in headless chromium', () => {
-  let dir: string;
+  let harness: WebHarness;
   let server: RunningServer;
   let browser: Browser;
   const study = studyUid(followUp, 'study');
   let nodule: Finding;
 
   beforeAll(async () => {
-    if (webBuildStale())
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'packages/web'], {
-        cwd: ROOT,
-        stdio: 'inherit',
-      });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'lingshu-web-overlay-'));
-    server = await startServer(
-      {
-        ...DEFAULT_SERVER_CONFIG,
-        dataDir: join(dir, 'data'),
-        httpPort: 0,
-        dicomPort: null,
-        demo: false,
-        aiWorkers: 0,
-        webDir: WEB_DIST,
-      },
-      { log: pino({ level: 'silent' }) },
-    );
-    await server.ctx.platform.auth.createUser({ username: 'dr.overlay', role: 'radiologist', password: PASSWORD });
-    const analyzer = createChestCtAnalyzer();
-    const deps = {
-      archive: server.archive,
-      log: pino({ level: 'silent' }),
-      events: server.ctx.events,
-      analyzers: new Map([[analyzer.descriptor.id, analyzer]]),
-      worker: 'e2e',
-    };
-    let last: Finding[] = [];
-    for (const spec of [baseline, followUp]) {
-      for await (const g of generateSeries(spec)) await server.archive.store({ bytes: g.bytes });
-      const uid = studyUid(spec, 'study');
-      const out = await runAnalyzeJob(
-        deps,
-        `job-${spec.name}`,
-        { studyUid: uid, analyzerId: analyzer.descriptor.id, priority: 'routine', reason: 'manual' },
-        new AbortController().signal,
-      );
-      expect(out.status).toBe('ok');
-      const { rows } = await server.archive.index.executeSql('SELECT result FROM ai_results WHERE pk = $1', [
-        out.resultPk,
-      ]);
-      const result = (rows[0] as { result: unknown }).result;
-      const parsed = (typeof result === 'string' ? JSON.parse(result) : result) as { findings: Finding[] };
-      last = parsed.findings;
-    }
-    const volume = (f: Finding): number => f.measurements.find((m) => m.key === 'volumeMm3')?.value ?? 0;
-    const found = last
-      .filter((f) => f.type === 'nodule' && f.segmentNumber !== undefined)
-      .sort((a, b) => volume(b) - volume(a))[0];
-    if (!found) throw new Error('the analyzer found no segmented nodule in the follow-up');
-    nodule = found;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    harness = await openWebHarness('lingshu-web-overlay-', async (s) => {
+      await s.ctx.platform.auth.createUser({ username: 'dr.overlay', role: 'radiologist', password: PASSWORD });
+      const analyzer = createChestCtAnalyzer();
+      const deps = {
+        archive: s.archive,
+        log: pino({ level: 'silent' }),
+        events: s.ctx.events,
+        analyzers: new Map([[analyzer.descriptor.id, analyzer]]),
+        worker: 'e2e',
+      };
+      let last: Finding[] = [];
+      for (const spec of [baseline, followUp]) {
+        for await (const g of generateSeries(spec)) await s.archive.store({ bytes: g.bytes });
+        const uid = studyUid(spec, 'study');
+        const out = await runAnalyzeJob(
+          deps,
+          `job-${spec.name}`,
+          { studyUid: uid, analyzerId: analyzer.descriptor.id, priority: 'routine', reason: 'manual' },
+          new AbortController().signal,
+        );
+        expect(out.status).toBe('ok');
+        const { rows } = await s.archive.index.executeSql('SELECT result FROM ai_results WHERE pk = $1', [
+          out.resultPk,
+        ]);
+        const result = (rows[0] as { result: unknown }).result;
+        const parsed = (typeof result === 'string' ? JSON.parse(result) : result) as { findings: Finding[] };
+        last = parsed.findings;
+      }
+      const volume = (f: Finding): number => f.measurements.find((m) => m.key === 'volumeMm3')?.value ?? 0;
+      const found = last
+        .filter((f) => f.type === 'nodule' && f.segmentNumber !== undefined)
+        .sort((a, b) => volume(b) - volume(a))[0];
+      if (!found) throw new Error('the analyzer found no segmented nodule in the follow-up');
+      nodule = found;
     });
+    ({ server, browser } = harness);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('jumps to the nodule, draws its outline and axes, shows its growth; o toggles; scrolling off removes it', async () => {

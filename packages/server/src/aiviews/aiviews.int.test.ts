@@ -8,40 +8,18 @@ import { EventEmitter } from 'node:events';
 import type { Finding } from '@lingshu/ai';
 import { createChestCtAnalyzer } from '@lingshu/analyzer-chest-ct';
 import { ALL_STUDIES } from '@lingshu/archive';
-import { generateSeries, type StudySpec, studyUid } from '@lingshu/phantom';
+import { generateSeries, studyUid } from '@lingshu/phantom';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthFixture, openAuthFixture } from '../auth/testing.js';
 import { runAnalyzeJob } from '../jobs/runJob.js';
-import { jobsChestSpec } from '../jobs/testing/analyzers.js';
+import { growthPairSpecs } from '../jobs/testing/analyzers.js';
 import { insertTestResult } from '../oversight/testing.js';
 import type { FindingContours } from './contours.js';
 import type { StudyGrowth } from './growth.js';
 import type { Polygon } from './outline.js';
 
-const chest = jobsChestSpec('aiviews-baseline', 731);
-const baseline: StudySpec = { ...chest, studyDate: '20240101', series: { ...chest.series, matrix: 128 } };
-const followUp: StudySpec = {
-  ...baseline,
-  name: 'aiviews-followup',
-  seed: 732,
-  studyDate: '20240701',
-  followUp: { monthsAfterBaseline: 6, translationMm: [3, -2, 5] },
-  phantom: {
-    kind: 'chest',
-    nodules: [
-      {
-        id: 'N1',
-        type: 'solid',
-        shape: 'ellipsoid',
-        site: 'parenchymal',
-        lobe: 'RUL',
-        diameterMm: 14,
-        volumeChange: 2,
-      },
-    ],
-  },
-};
+const { baseline, followUp } = growthPairSpecs('aiviews', 731);
 
 function inside(poly: Polygon, x: number, y: number): boolean {
   let hit = false;

@@ -25,6 +25,38 @@ export function jobsChestSpec(name: string, seed: number): StudySpec {
   };
 }
 
+/**
+ * A baseline and a 6-month follow-up chest CT of one patient at 128² (the analyzer finds the 14 mm
+ * nodule reliably there; not at 64²): the follow-up is shifted by (3, −2, 5) mm and its nodule has
+ * doubled in volume. For the contour, growth and overlay tests.
+ */
+export function growthPairSpecs(name: string, seed: number): { baseline: StudySpec; followUp: StudySpec } {
+  const chest = jobsChestSpec(`${name}-baseline`, seed);
+  const baseline: StudySpec = { ...chest, studyDate: '20240101', series: { ...chest.series, matrix: 128 } };
+  const followUp: StudySpec = {
+    ...baseline,
+    name: `${name}-followup`,
+    seed: seed + 1,
+    studyDate: '20240701',
+    followUp: { monthsAfterBaseline: 6, translationMm: [3, -2, 5] },
+    phantom: {
+      kind: 'chest',
+      nodules: [
+        {
+          id: 'N1',
+          type: 'solid',
+          shape: 'ellipsoid',
+          site: 'parenchymal',
+          lobe: 'RUL',
+          diameterMm: 14,
+          volumeChange: 2,
+        },
+      ],
+    },
+  };
+  return { baseline, followUp };
+}
+
 export function testDescriptor(id: string): AnalyzerDescriptor {
   return {
     id,
