@@ -355,7 +355,7 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     await nodule1.locator('button.link').click();
     await page.keyboard.press('y');
     await expect.poll(() => nodule1.textContent(), { timeout: 15_000 }).toContain('已审核：接受');
-    const emphysema = panel.locator('li', { hasText: 'Emphysema' });
+    const emphysema = panel.locator('li', { hasText: '肺气肿' });
     await emphysema.locator('button.link').click();
     await page.keyboard.press('n');
     await emphysema.getByTestId('reject-preset').selectOption('ai.reason.artefact');

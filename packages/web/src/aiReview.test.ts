@@ -9,6 +9,7 @@ import {
   editChanges,
   emptyForm,
   type FindingReview,
+  findingLabel,
   formOf,
   formProblem,
   latestDecisions,
@@ -110,5 +111,21 @@ describe('AI panel review helpers', () => {
     const t = (lang: 'zh-CN' | 'en') => (key: MessageKey) => translate(lang, key);
     expect(describeValues(values, t('zh-CN'))).toBe('6.0×5.0 mm · 实性结节 · 右肺中叶');
     expect(describeValues(values, t('en'))).toBe('6.0×5.0 mm · solid nodule · right middle lobe');
+  });
+});
+
+describe('findingLabel', () => {
+  const zh = (key: MessageKey) => translate('zh-CN', key);
+  const en = (key: MessageKey) => translate('en', key);
+  it('names nodules by composition and lobe, and the study-level findings, in the UI language', () => {
+    expect(findingLabel(nodule2, zh)).toBe('磨玻璃结节 · 左肺下叶');
+    expect(findingLabel(nodule2, en)).toBe('Ground-glass nodule · left lower lobe');
+    expect(findingLabel({ id: 'n', type: 'nodule' }, zh)).toBe('结节');
+    expect(findingLabel({ id: 'm', type: 'mass', attributes: { side: 'right' } }, zh)).toBe('肿块 · 右侧');
+    expect(findingLabel({ id: 'e', type: 'emphysema' }, zh)).toBe('肺气肿');
+    expect(findingLabel({ id: 'i', type: 'infection' }, en)).toBe('Lung infection');
+    expect(findingLabel({ id: 'o', type: 'other', code: { meaning: 'Pleural effusion' } }, zh)).toBe(
+      'Pleural effusion',
+    );
   });
 });

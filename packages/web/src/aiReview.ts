@@ -230,3 +230,27 @@ export function describeValues(values: NoduleValues, t: (key: MessageKey) => str
   const where = values.lobe ? t(`ai.lobe.${values.lobe}`) : values.side ? t(`ai.side.${values.side}`) : '';
   return [sizeText(values), t(`ai.kind.${values.kind}`), where].filter(Boolean).join(' · ');
 }
+
+/**
+ * The finding's name in the list, in the UI language: a nodule by its composition and lobe
+ * ("实性结节 · 右肺上叶"), a mass, emphysema, infection; other kinds by their code meaning.
+ */
+export function findingLabel(
+  finding: ReviewableFinding & { code?: { meaning?: string } },
+  t: (key: MessageKey) => string,
+): string {
+  if (finding.type === 'nodule' || finding.type === 'mass') {
+    const v = aiValues(finding);
+    const where = v.lobe ? t(`ai.lobe.${v.lobe}`) : v.side ? t(`ai.side.${v.side}`) : '';
+    const kind =
+      finding.type === 'nodule' && !oneOf(FINDING_KINDS, finding.attributes?.noduleType)
+        ? t('ai.type.nodule')
+        : t(`ai.kind.${v.kind}`);
+    return capitalised([kind, where].filter(Boolean).join(' · '));
+  }
+  if (finding.type === 'emphysema') return capitalised(t('ai.type.emphysema'));
+  if (finding.type === 'infection') return capitalised(t('ai.type.infection'));
+  return finding.code?.meaning ?? finding.type;
+}
+
+const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -10,6 +10,7 @@ import {
   emptyForm,
   type FindingFormValues,
   type FindingReview,
+  findingLabel,
   formOf,
   isEditable,
   latestDecisions,
@@ -204,7 +205,7 @@ export function AiPanel({
                   })
                 }
               >
-                {f.code?.meaning ?? f.type}
+                {findingLabel(f, t)}
                 {size?.value !== undefined ? ` ${size.value.toFixed(1)} mm` : ''}
                 {cat ? ` · ${cat.value}` : ''}
                 {f.confidence !== undefined ? ` · ${Math.round(f.confidence * 100)} %` : ''}
