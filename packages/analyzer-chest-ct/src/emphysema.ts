@@ -1,5 +1,13 @@
 import type { Measurement } from '@lingshu/ai';
-import { type Box3, boxDims, type Dims3, gaussianSmooth, type Spacing3, type VoxelArray } from '@lingshu/imaging';
+import {
+  type Box3,
+  boundingBox,
+  boxDims,
+  type Dims3,
+  gaussianSmooth,
+  type Spacing3,
+  type VoxelArray,
+} from '@lingshu/imaging';
 import { type LungRegions, sideName, ZONES } from './lungs/regions.js';
 import { LungLabel } from './lungs/types.js';
 
@@ -198,29 +206,10 @@ function round2(v: number): number {
  * Gaussian of `sigmaMm` as gaussianSmooth truncates it (3σ, at least one voxel) and clamped.
  */
 function lungBox(grid: LabelGrid, dims: Dims3, spacing: Spacing3, sigmaMm: number): Box3 | undefined {
-  const [cx, cy, cz] = grid.dims;
   const f = grid.factors;
-  let i0 = cx;
-  let j0 = cy;
-  let k0 = cz;
-  let i1 = -1;
-  let j1 = -1;
-  let k1 = -1;
-  for (let kc = 0, c = 0; kc < cz; kc++) {
-    for (let jc = 0; jc < cy; jc++) {
-      for (let ic = 0; ic < cx; ic++, c++) {
-        const l = grid.labels[c];
-        if (l !== LungLabel.RightLung && l !== LungLabel.LeftLung) continue;
-        if (ic < i0) i0 = ic;
-        if (ic > i1) i1 = ic;
-        if (jc < j0) j0 = jc;
-        if (jc > j1) j1 = jc;
-        if (kc < k0) k0 = kc;
-        if (kc > k1) k1 = kc;
-      }
-    }
-  }
-  if (i1 < 0) return undefined;
+  const box = boundingBox(grid.labels, grid.dims, (l) => l === LungLabel.RightLung || l === LungLabel.LeftLung);
+  if (!box) return undefined;
+  const [i0, j0, k0, i1, j1, k1] = box;
   const reach = (a: 0 | 1 | 2): number => Math.max(1, Math.ceil((3 * sigmaMm) / spacing[a])) + 1;
   return [
     Math.max(0, i0 * f[0] - reach(0)),

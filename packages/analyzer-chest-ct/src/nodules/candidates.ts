@@ -1,4 +1,4 @@
-import { distanceTransform, gaussianSmooth, type Volume } from '@lingshu/imaging';
+import { boundingBox, distanceTransform, gaussianSmooth, type Volume } from '@lingshu/imaging';
 import { LungLabel, type LungSegmentation } from '../lungs/types.js';
 import { groundGlassChannel } from './ggnChannel.js';
 import { blobnessAt } from './hessian.js';
@@ -102,27 +102,10 @@ function usableWorkGrid(ct: Volume, params: NoduleParams, wg: LungSegmentation['
 
 /** Block grid over the lungs' bounding box, cut from the segmenter's coarse grid. */
 function blockGridFromWorkGrid(wg: NonNullable<LungSegmentation['workGrid']>): BlockGrid | undefined {
-  const [cx, cy, cz] = wg.dims;
-  let i0 = cx;
-  let j0 = cy;
-  let k0 = cz;
-  let i1 = -1;
-  let j1 = -1;
-  let k1 = -1;
-  for (let k = 0, p = 0; k < cz; k++) {
-    for (let j = 0; j < cy; j++) {
-      for (let i = 0; i < cx; i++, p++) {
-        if (!isLung(wg.labels[p])) continue;
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        if (j > j1) j1 = j;
-        if (k < k0) k0 = k;
-        if (k > k1) k1 = k;
-      }
-    }
-  }
-  if (i1 < 0) return undefined;
+  const [cx, cy] = wg.dims;
+  const box = boundingBox(wg.labels, wg.dims, isLung);
+  if (!box) return undefined;
+  const [i0, j0, k0, i1, j1, k1] = box;
   const dims: [number, number, number] = [i1 - i0 + 1, j1 - j0 + 1, k1 - k0 + 1];
   const n = dims[0] * dims[1] * dims[2];
   const lung = new Uint8Array(n);
@@ -143,28 +126,11 @@ function blockGridFromWorkGrid(wg: NonNullable<LungSegmentation['workGrid']>): B
 
 /** Block means of lung voxels over the lungs' bounding box at ≈ `gridMm`, from the full-resolution CT. */
 function blockGrid(ct: Volume, labels: Uint8Array, params: NoduleParams): BlockGrid | undefined {
-  const [nx, ny, nz] = ct.dimensions;
+  const [nx, ny] = ct.dimensions;
   const [sx, sy, sz] = ct.spacing;
-  let i0 = nx;
-  let j0 = ny;
-  let k0 = nz;
-  let i1 = -1;
-  let j1 = -1;
-  let k1 = -1;
-  for (let k = 0, p = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, p++) {
-        if (!isLung(labels[p])) continue;
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        if (j > j1) j1 = j;
-        if (k < k0) k0 = k;
-        if (k > k1) k1 = k;
-      }
-    }
-  }
-  if (i1 < 0) return undefined;
+  const box = boundingBox(labels, ct.dimensions, isLung);
+  if (!box) return undefined;
+  const [i0, j0, k0, i1, j1, k1] = box;
   const f = [sx, sy, sz].map((s) => Math.max(1, Math.round(params.gridMm / s))) as [number, number, number];
   const gx = Math.ceil((i1 - i0 + 1) / f[0]);
   const gy = Math.ceil((j1 - j0 + 1) / f[1]);

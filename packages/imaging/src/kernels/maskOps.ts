@@ -21,8 +21,16 @@ export function unionMask(a: Mask, b: Mask, out: Mask = new Uint8Array(a.length)
 /** Inclusive voxel box [i0, j0, k0, i1, j1, k1]. */
 export type Box3 = [number, number, number, number, number, number];
 
-/** Bounding box of the voxels equal to `value` (or of all non-zero voxels); undefined when none. */
-export function boundingBox(labels: Uint8Array, dims: Dims3, value?: number): Box3 | undefined {
+/**
+ * Bounding box of the voxels equal to `value`, of those `value` accepts when it is a predicate, or
+ * of all non-zero voxels; undefined when none.
+ */
+export function boundingBox(
+  labels: Uint8Array,
+  dims: Dims3,
+  value?: number | ((label: number) => boolean),
+): Box3 | undefined {
+  const keep = typeof value === 'function' ? value : undefined;
   const [nx, ny, nz] = dims;
   let i0 = nx;
   let j0 = ny;
@@ -35,7 +43,7 @@ export function boundingBox(labels: Uint8Array, dims: Dims3, value?: number): Bo
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++, p++) {
         const v = labels[p]!;
-        if (value === undefined ? v === 0 : v !== value) continue;
+        if (keep ? !keep(v) : value === undefined ? v === 0 : v !== value) continue;
         if (i < i0) i0 = i;
         if (i > i1) i1 = i;
         if (j < j0) j0 = j;
