@@ -200,6 +200,11 @@ function num(ds: DicomJson, tag: string): number | undefined {
  * WADO-RS image ids for one series from its metadata (sorted along the slice normal, else by
  * Instance Number), each frame's metadata registered with the loader.
  */
+/** The WADO-RS URL of a series, as the image ids of `imageIdsFor` contain it. */
+export function seriesRoot(studyUid: string, seriesUid: string): string {
+  return `${location.origin}/dicomweb/studies/${studyUid}/series/${seriesUid}`;
+}
+
 export function imageIdsFor(studyUid: string, seriesUid: string, metadata: DicomJson[]): string[] {
   const sortKey = (ds: DicomJson): number => {
     const ipp = ds['00200032']?.Value as number[] | undefined;
@@ -213,7 +218,7 @@ export function imageIdsFor(studyUid: string, seriesUid: string, metadata: Dicom
   };
   const withPixels = metadata.filter((ds) => ds['7FE00010'] || num(ds, '00280010'));
   withPixels.sort((x, y) => sortKey(x) - sortKey(y));
-  const base = `${location.origin}/dicomweb/studies/${studyUid}/series/${seriesUid}/instances`;
+  const base = `${seriesRoot(studyUid, seriesUid)}/instances`;
   const ids: string[] = [];
   for (const ds of withPixels) {
     const sop = ds['00080018']?.Value?.[0];

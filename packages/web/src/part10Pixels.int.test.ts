@@ -9,6 +9,7 @@ import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, part10Pixels } fr
 // sequences, written by dcmtk's dump2dcm in each transfer syntax.
 const DUMP = `(0008,0016) UI [1.2.840.10008.5.1.4.1.1.2]
 (0008,0018) UI [1.2.826.0.1.3680043.2.1125.7.1]
+(0008,0060) CS [CT]
 (0008,1140) SQ (Sequence with undefined length)
   (fffe,e000) na (Item with undefined length)
     (0008,1155) UI [1.2.826.0.1.3680043.2.1125.7.9]
@@ -27,6 +28,8 @@ const DUMP = `(0008,0016) UI [1.2.840.10008.5.1.4.1.1.2]
 (0028,0101) US 16
 (0028,0102) US 15
 (0028,0103) US 1
+(0028,1052) DS [-1024]
+(0028,1053) DS [1]
 (7fe0,0010) OW 0001\\0002\\fffe\\0400
 `;
 
@@ -53,6 +56,20 @@ describe('part10Pixels (dcmtk-written objects)', () => {
     expect(found.transferSyntaxUid).toBe(ts);
     expect(found.sopInstanceUid).toBe('1.2.826.0.1.3680043.2.1125.7.1');
     expect([...(found.pixelData ?? [])]).toEqual(PIXELS);
+    // the header's pixel description (top level only), which the series stream decodes by
+    expect(found.facts).toEqual({
+      modality: 'CT',
+      samplesPerPixel: 1,
+      photometricInterpretation: 'MONOCHROME2',
+      rows: 2,
+      columns: 2,
+      bitsAllocated: 16,
+      bitsStored: 16,
+      pixelRepresentation: 1,
+      rescaleIntercept: -1024,
+      rescaleSlope: 1,
+    });
+    expect(found.frames).toBeUndefined();
   });
 
   it('reports other transfer syntaxes without pixels (loaded frame by frame instead)', () => {

@@ -1,3 +1,5 @@
+import type { PixelFacts } from './nativeFrames.js';
+
 /**
  * Finds the SOP Instance UID and the native Pixel Data of a DICOM Part 10 object (PS3.10 §7.1)
  * without parsing the rest: enough to hand a series' frames to Cornerstone from one retrieve.
@@ -11,6 +13,10 @@ export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 export interface Part10Pixels {
   transferSyntaxUid: string;
   sopInstanceUid?: string;
+  /** The top-level pixel description and modality rescale, as read from this object's header. */
+  facts?: PixelFacts;
+  /** Number of Frames (0028,0008); 1 when absent. */
+  frames?: number;
   /** The Pixel Data value (a view into the object), when native and little endian. */
   pixelData?: Uint8Array;
 }
@@ -23,6 +29,22 @@ const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 const SOP_INSTANCE_UID = 0x00080018;
 const PIXEL_DATA = 0x7fe00010;
+
+/** Top-level attributes read into `PixelFacts` (US: 2-byte unsigned; strings trimmed). */
+const US_FACTS = new Map<number, keyof PixelFacts>([
+  [0x00280002, 'samplesPerPixel'],
+  [0x00280010, 'rows'],
+  [0x00280011, 'columns'],
+  [0x00280100, 'bitsAllocated'],
+  [0x00280101, 'bitsStored'],
+  [0x00280103, 'pixelRepresentation'],
+]);
+const MODALITY = 0x00080060;
+const NUMBER_OF_FRAMES = 0x00280008;
+const PHOTOMETRIC = 0x00280004;
+const RESCALE_INTERCEPT = 0x00281052;
+const RESCALE_SLOPE = 0x00281053;
+const MODALITY_LUT_SEQUENCE = 0x00283000;
 
 interface Element {
   tag: number;
@@ -95,10 +117,21 @@ export function part10Pixels(bytes: Uint8Array): Part10Pixels {
   if (transferSyntaxUid !== EXPLICIT_VR_LITTLE_ENDIAN && transferSyntaxUid !== IMPLICIT_VR_LITTLE_ENDIAN)
     return { transferSyntaxUid };
   const r = new Reader(bytes, transferSyntaxUid === EXPLICIT_VR_LITTLE_ENDIAN);
-  const out: Part10Pixels = { transferSyntaxUid };
+  const facts: PixelFacts = {};
+  const out: Part10Pixels = { transferSyntaxUid, facts };
   while (pos + 8 <= bytes.length) {
     const e = r.element(pos);
     if (e.tag === SOP_INSTANCE_UID) out.sopInstanceUid = r.text(e);
+    else if (e.tag === MODALITY) facts.modality = r.text(e);
+    else if (e.tag === PHOTOMETRIC) facts.photometricInterpretation = r.text(e);
+    else if (e.tag === RESCALE_INTERCEPT) facts.rescaleIntercept = decimal(r.text(e));
+    else if (e.tag === RESCALE_SLOPE) facts.rescaleSlope = decimal(r.text(e));
+    else if (e.tag === NUMBER_OF_FRAMES) out.frames = decimal(r.text(e));
+    else if (e.tag === MODALITY_LUT_SEQUENCE) facts.modalityLutSequence = e.length !== 0;
+    else {
+      const key = US_FACTS.get(e.tag);
+      if (key && e.length >= 2) (facts as Record<string, number>)[key] = r.view.getUint16(e.value, true);
+    }
     if (e.tag === PIXEL_DATA) {
       if (e.length !== UNDEFINED && e.value + e.length <= bytes.length)
         out.pixelData = bytes.subarray(e.value, e.value + e.length);
@@ -108,4 +141,12 @@ export function part10Pixels(bytes: Uint8Array): Part10Pixels {
     pos = e.length === UNDEFINED ? r.skipUndefined(e.value) : e.value + e.length;
   }
   return out;
+}
+
+/** The first value of a DS/IS string, or undefined when it is not a number. */
+function decimal(text: string): number | undefined {
+  const first = text.split('\\')[0]?.trim() ?? '';
+  if (first === '') return undefined;
+  const n = Number(first);
+  return Number.isFinite(n) ? n : undefined;
 }

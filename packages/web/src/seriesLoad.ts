@@ -4,44 +4,27 @@
  * instead of one request per frame: the per-request cost on the server (session, instance
  * look-up, audit event, file parse) was most of the time of a 400-slice stack.
  *
- * Each part is split off as it arrives; its native pixel data is offered to the WADO-RS image
- * loader through Cornerstone's "compressed frame data" metadata (which the loader consults before
- * the network), and the image is loaded under the SAME image id the viewport uses, so the viewport,
- * the cache and the decoder are those of the per-frame path. Images the viewport already asked
- * for (the first one, slices scrolled to) are not loaded twice. Whatever the stream did not
- * deliver (encapsulated syntaxes, a cut stream, an error) is then loaded frame by frame
+ * The retrieve is read by a web worker (`seriesStream.worker.ts`) that splits it into instances
+ * and decodes the native grayscale frames the way the DICOM image loader would
+ * (`nativeFrames.ts`). It needs only the series URL, so the viewer opens it as soon as it knows
+ * which series to show (`openSeriesStream`), while the metadata and the first image are still on
+ * their way. Each frame's pixels are transferred to the main thread and, once the image ids are
+ * known (`loadSeriesStack`), become a cached image under the SAME image id the viewport uses
+ * (`nativeImage.ts`), after checking that the instance header and the series metadata describe
+ * the pixels alike. The main thread only wraps arrays and stays free to render. (Before: parsing
+ * on the main thread and handing every frame to the loader's decoder worker and back took longer
+ * than the transfer itself.) Images the viewport already asked for (the first one, slices
+ * scrolled to) are not loaded twice. Whatever the stream did not deliver (encapsulated syntaxes,
+ * colour or unusual pixel formats, a cut stream, an error) is then loaded frame by frame
  * (`prefetchStack`), so `loaded + failed` always ends at `total`.
  */
-import { cache, Enums, imageLoader, metaData } from '@cornerstonejs/core';
-import { boundaryOf, multipartParts } from './multipartParts.js';
-import { part10Pixels } from './part10Pixels.js';
+import { cache } from '@cornerstonejs/core';
+import { type FramePlan, framePlan, pixelArray } from './nativeFrames.js';
+import { nativeImage, pixelFacts } from './nativeImage.js';
+import type { StreamFrame, StreamMessage, StreamRequest } from './seriesStream.worker.js';
 import { prefetchStack, type StackLoadProgress } from './stackPrefetch.js';
 
-/** Decodes in flight at most: enough to keep the decoder worker busy, few enough to bound memory. */
-const DECODES_IN_FLIGHT = 16;
 const PROGRESS_INTERVAL_MS = 100;
-/** Longest run of parsing on the main thread before it yields to rendering and input. */
-const SLICE_MS = 12;
-const COMPRESSED_FRAME_DATA = 'compressedFrameData';
-
-interface FrameRef {
-  imageId: string;
-  frame: number;
-}
-
-/** Frame bytes offered to the loader, by image id, only between the offer and the loader's synchronous read. */
-const offered = new Map<string, { pixelData: Uint8Array; transferSyntaxUid: string }>();
-let providerAdded = false;
-
-function addProvider(): void {
-  if (providerAdded) return;
-  providerAdded = true;
-  metaData.addProvider((type: string, imageId: string) => {
-    if (type !== COMPRESSED_FRAME_DATA) return undefined;
-    const o = offered.get(imageId);
-    return o ? { transferSyntaxUid: o.transferSyntaxUid, pixelData: o.pixelData } : undefined;
-  }, 10_000);
-}
 
 /** `wadors:<base>/studies/<s>/series/<se>/instances/<sop>/frames/<n>` → series URL, SOP UID, frame. */
 function parseImageId(imageId: string): { series: string; sop: string; frame: number } | undefined {
@@ -49,45 +32,91 @@ function parseImageId(imageId: string): { series: string; sop: string; frame: nu
   return m ? { series: m[1] as string, sop: m[2] as string, frame: Number(m[3]) } : undefined;
 }
 
-/** Bytes of one native frame, or undefined when it cannot be cut out by size (e.g. 1-bit pixels). */
-function frameBytes(imageId: string): number | undefined {
-  const px = metaData.get('imagePixelModule', imageId) as
-    | { rows?: number; columns?: number; bitsAllocated?: number; samplesPerPixel?: number }
-    | undefined;
-  if (!px?.rows || !px.columns || !px.bitsAllocated || px.bitsAllocated % 8 !== 0) return undefined;
-  return px.rows * px.columns * (px.samplesPerPixel ?? 1) * (px.bitsAllocated / 8);
-}
+const frameKey = (sop: string, frame: number): string => `${sop}\u0000${frame}`;
 
-async function* bodyChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-function yieldToBrowser(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
-    channel.port2.postMessage(null);
-  });
+function samePlan(a: FramePlan, b: FramePlan): boolean {
+  return (
+    a.rows === b.rows &&
+    a.columns === b.columns &&
+    a.bitsAllocated === b.bitsAllocated &&
+    a.bitsStored === b.bitsStored &&
+    a.pixelRepresentation === b.pixelRepresentation &&
+    a.rescale?.slope === b.rescale?.slope &&
+    a.rescale?.intercept === b.rescale?.intercept
+  );
 }
 
 /**
- * Loads every image of `imageIds` (one series, as built by `imageIdsFor`): the series in one
- * streamed retrieve, then frame by frame (middle outwards from `start`) what it did not deliver.
- * Progress as in `prefetchStack`: at once, at most every 100 ms, and at the end.
+ * One series retrieve read by the stream worker. Frames that arrive before `loadSeriesStack`
+ * attaches are held (as transferred buffers); `close` stops the worker and drops them.
+ */
+export class SeriesStream {
+  readonly url: string;
+  private readonly worker: Worker;
+  private readonly held: StreamFrame[] = [];
+  private consumer: ((f: StreamFrame) => void) | undefined;
+  private closed = false;
+  /** Settles when the worker has read the whole retrieve (rejects when it failed). */
+  readonly done: Promise<void>;
+
+  constructor(seriesUrl: string) {
+    this.url = seriesUrl;
+    this.worker = new Worker(new URL('./seriesStream.worker.ts', import.meta.url), { type: 'module' });
+    this.done = new Promise<void>((resolve, reject) => {
+      this.worker.onerror = (e) => {
+        this.close();
+        reject(new Error(e.message || 'series stream worker failed'));
+      };
+      this.worker.onmessage = (e: MessageEvent<StreamMessage>) => {
+        const m = e.data;
+        if (m.kind === 'end') {
+          this.worker.terminate();
+          if (m.error) reject(new Error(m.error));
+          else resolve();
+          return;
+        }
+        if (this.closed) return;
+        if (this.consumer) this.consumer(m);
+        else this.held.push(m);
+      };
+    });
+    this.done.catch(() => undefined); // observed by loadSeriesStack; unobserved when closed early
+    const request: StreamRequest = { url: new URL(seriesUrl, location.href).href };
+    this.worker.postMessage(request);
+  }
+
+  /** Hands every held and future frame to `consumer`. */
+  consume(consumer: (f: StreamFrame) => void): void {
+    this.consumer = consumer;
+    for (const f of this.held.splice(0)) consumer(f);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.held.length = 0;
+    this.worker.terminate();
+  }
+}
+
+/**
+ * Starts streaming the series whose images are `wadors:<root>/studies/<s>/series/<se>/…`, i.e.
+ * `seriesUrl` = `<root>/studies/<s>/series/<se>`. Undefined where there are no web workers.
+ */
+export function openSeriesStream(seriesUrl: string): SeriesStream | undefined {
+  return typeof Worker === 'undefined' ? undefined : new SeriesStream(seriesUrl);
+}
+
+/**
+ * Loads every image of `imageIds` (one series, as built by `imageIdsFor`): from `stream` (or a
+ * stream opened here), then frame by frame (middle outwards from `start`) what it did not
+ * deliver. Progress as in `prefetchStack`: at once, at most every 100 ms, and at the end. The
+ * stream is closed when this returns or `signal` aborts.
  */
 export async function loadSeriesStack(
   imageIds: readonly string[],
   start: number,
-  options: { signal: AbortSignal; onProgress: (p: StackLoadProgress) => void },
+  options: { signal: AbortSignal; onProgress: (p: StackLoadProgress) => void; stream?: SeriesStream },
 ): Promise<StackLoadProgress> {
   const { signal } = options;
   const progress: StackLoadProgress = { loaded: 0, failed: 0, total: imageIds.length };
@@ -101,7 +130,7 @@ export async function loadSeriesStack(
   };
   report(true);
 
-  const bySop = new Map<string, FrameRef[]>();
+  const byFrame = new Map<string, string>();
   let seriesUrl: string | undefined;
   for (const imageId of imageIds) {
     const p = parseImageId(imageId);
@@ -110,39 +139,88 @@ export async function loadSeriesStack(
       break;
     }
     seriesUrl = p.series;
-    const refs = bySop.get(p.sop) ?? [];
-    refs.push({ imageId, frame: p.frame });
-    bySop.set(p.sop, refs);
+    byFrame.set(frameKey(p.sop, p.frame), imageId);
   }
 
   const settled = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
-  const track = (imageId: string, promise: Promise<unknown>): void => {
+  const pending: Promise<void>[] = [];
+  /** An image already requested by the viewport: counted when its own load settles. */
+  const follow = (imageId: string, promise: Promise<unknown>): void => {
     settled.add(imageId);
-    const p: Promise<void> = promise.then(
-      () => {
-        progress.loaded++;
-      },
-      () => {
-        progress.failed++;
-      },
+    pending.push(
+      promise.then(
+        () => {
+          progress.loaded++;
+          report(false);
+        },
+        () => {
+          progress.failed++;
+          report(false);
+        },
+      ),
     );
-    const tracked = p.finally(() => {
-      inFlight.delete(tracked);
+  };
+  const take = (f: StreamFrame): void => {
+    if (signal.aborted) return;
+    const imageId = byFrame.get(frameKey(f.sopInstanceUid, f.frame));
+    if (!imageId || settled.has(imageId)) return;
+    const existing = cache.getImageLoadObject(imageId);
+    if (existing) {
+      follow(imageId, existing.promise); // requested by the viewport meanwhile
+      return;
+    }
+    const facts = pixelFacts(imageId);
+    const plan = framePlan(facts);
+    if (!plan || !samePlan(plan, f.plan)) return; // header and metadata disagree: the loader decides
+    try {
+      const image = nativeImage(
+        imageId,
+        plan,
+        {
+          pixels: pixelArray(f.type, f.buffer),
+          min: f.min,
+          max: f.max,
+          scaled: f.scaled,
+          transferSyntaxUid: f.transferSyntaxUid,
+          decodeMs: f.decodeMs,
+        },
+        facts.modality,
+      );
+      cache.putImageSync(imageId, image);
+      settled.add(imageId);
+      progress.loaded++;
       report(false);
-    });
-    inFlight.add(tracked);
+    } catch {
+      // e.g. the cache is full: left to the frame-by-frame load, which reports the failure
+    }
   };
 
-  if (seriesUrl !== undefined) {
-    addProvider();
+  let stream = options.stream;
+  if (stream && stream.url !== seriesUrl) {
+    stream.close(); // another series: its frames cannot be used
+    stream = undefined;
+  }
+  if (!stream && seriesUrl !== undefined) stream = openSeriesStream(seriesUrl);
+  if (stream) {
+    const s = stream;
+    const stop = (): void => s.close();
+    signal.addEventListener('abort', stop, { once: true });
     try {
-      await streamSeries(seriesUrl, bySop, { signal, track, inFlight });
+      if (!signal.aborted) {
+        s.consume(take);
+        await Promise.race([
+          s.done,
+          new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+        ]);
+      }
     } catch {
       // a cut or refused stream: what is missing loads frame by frame below
+    } finally {
+      signal.removeEventListener('abort', stop);
+      s.close();
     }
   }
-  await Promise.all(inFlight);
+  await Promise.all(pending);
   if (signal.aborted) return progress;
 
   const rest = imageIds.filter((id) => !settled.has(id));
@@ -161,54 +239,4 @@ export async function loadSeriesStack(
   }
   report(true);
   return progress;
-}
-
-async function streamSeries(
-  seriesUrl: string,
-  bySop: ReadonlyMap<string, FrameRef[]>,
-  ctx: { signal: AbortSignal; track: (imageId: string, p: Promise<unknown>) => void; inFlight: Set<Promise<void>> },
-): Promise<void> {
-  const response = await fetch(seriesUrl, {
-    headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
-    signal: ctx.signal,
-  });
-  const boundary = boundaryOf(response.headers.get('content-type'));
-  if (!response.ok || !response.body || !boundary) throw new Error(`series retrieve: HTTP ${response.status}`);
-  let sliceStart = performance.now();
-  for await (const part of multipartParts(bodyChunks(response.body), boundary)) {
-    if (ctx.signal.aborted) return; // the aborted fetch has cancelled the body
-    offerPart(part.body, bySop, ctx.track);
-    while (ctx.inFlight.size >= DECODES_IN_FLIGHT) await Promise.race(ctx.inFlight);
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await yieldToBrowser();
-      sliceStart = performance.now();
-    }
-  }
-}
-
-/** Hands one retrieved instance's frames to the loader (frames already cached or requested are skipped). */
-function offerPart(
-  bytes: Uint8Array,
-  bySop: ReadonlyMap<string, FrameRef[]>,
-  track: (imageId: string, p: Promise<unknown>) => void,
-): void {
-  const { transferSyntaxUid, sopInstanceUid, pixelData } = part10Pixels(bytes);
-  const refs = sopInstanceUid === undefined ? undefined : bySop.get(sopInstanceUid);
-  if (!refs || !pixelData) return;
-  for (const { imageId, frame } of refs) {
-    const existing = cache.getImageLoadObject(imageId);
-    if (existing) {
-      track(imageId, existing.promise);
-      continue;
-    }
-    const size = frameBytes(imageId);
-    if (size === undefined || frame * size > pixelData.length) continue;
-    // its own buffer: aligned for 16-bit views, and the part's bytes can be released
-    offered.set(imageId, { pixelData: pixelData.slice((frame - 1) * size, frame * size), transferSyntaxUid });
-    try {
-      track(imageId, imageLoader.loadAndCacheImage(imageId, { priority: 0, requestType: Enums.RequestType.Prefetch }));
-    } finally {
-      offered.delete(imageId);
-    }
-  }
 }
