@@ -34,7 +34,11 @@ function loaderDecode(pixelData: Uint8Array, plan: FramePlan) {
   const preScale = plan.rescale
     ? {
         enabled: true,
-        scalingParameters: { rescaleSlope: plan.rescale.slope, rescaleIntercept: plan.rescale.intercept, modality: 'CT' },
+        scalingParameters: {
+          rescaleSlope: plan.rescale.slope,
+          rescaleIntercept: plan.rescale.intercept,
+          modality: 'CT',
+        },
       }
     : { enabled: false };
   // biome-ignore lint/suspicious/noExplicitAny: the loader's frame type is internal
@@ -50,24 +54,60 @@ function loaderDecode(pixelData: Uint8Array, plan: FramePlan) {
 const CASES: Array<[string, FramePlan, number[]]> = [
   [
     'CT, signed 16 bits, intercept -1024',
-    { rows: 2, columns: 3, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 1, rescale: { slope: 1, intercept: -1024 } },
+    {
+      rows: 2,
+      columns: 3,
+      bitsAllocated: 16,
+      bitsStored: 16,
+      pixelRepresentation: 1,
+      rescale: { slope: 1, intercept: -1024 },
+    },
     [0, 24, 1024, 2000, -1000, 3071],
   ],
   [
     'CT, unsigned 12 of 16 bits, intercept -1024',
-    { rows: 2, columns: 2, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 0, rescale: { slope: 1, intercept: -1024 } },
+    {
+      rows: 2,
+      columns: 2,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      pixelRepresentation: 0,
+      rescale: { slope: 1, intercept: -1024 },
+    },
     [0, 1024, 2048, 4095],
   ],
   [
     'signed 12 of 16 bits: sign-extended from bit 11',
-    { rows: 1, columns: 4, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 1, rescale: { slope: 2, intercept: 10 } },
+    {
+      rows: 1,
+      columns: 4,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      pixelRepresentation: 1,
+      rescale: { slope: 2, intercept: 10 },
+    },
     [0x0fff, 0x0800, 0x07ff, 5],
   ],
-  ['MR, unsigned 16 bits, no rescale', { rows: 1, columns: 3, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0 }, [0, 300, 65535]],
-  ['unsigned 16 bits that fit a byte', { rows: 1, columns: 3, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0 }, [0, 7, 255]],
+  [
+    'MR, unsigned 16 bits, no rescale',
+    { rows: 1, columns: 3, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0 },
+    [0, 300, 65535],
+  ],
+  [
+    'unsigned 16 bits that fit a byte',
+    { rows: 1, columns: 3, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0 },
+    [0, 7, 255],
+  ],
   [
     'rescale beyond 16 bits (wider array)',
-    { rows: 1, columns: 2, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0, rescale: { slope: 3, intercept: -100 } },
+    {
+      rows: 1,
+      columns: 2,
+      bitsAllocated: 16,
+      bitsStored: 16,
+      pixelRepresentation: 0,
+      rescale: { slope: 3, intercept: -100 },
+    },
     [0, 65535],
   ],
 ];
