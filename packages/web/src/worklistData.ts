@@ -170,8 +170,14 @@ const PAGE = 500;
 
 let worklistRoute: boolean | null = null;
 
-/** The worklist: /api/worklist when the server has it (sorted there), QIDO-RS otherwise. */
-export async function loadWorklist(f: WorklistFilter): Promise<{ rows: WorklistRow[]; source: 'api' | 'qido' }> {
+/**
+ * The worklist: /api/worklist when the server has it (sorted there), QIDO-RS otherwise. With the
+ * API, `onFirstPage` gets the first page and the total at once, while the other pages load.
+ */
+export async function loadWorklist(
+  f: WorklistFilter,
+  onFirstPage?: (first: { rows: WorklistRow[]; total: number }) => void,
+): Promise<{ rows: WorklistRow[]; source: 'api' | 'qido' }> {
   if (worklistRoute !== false) {
     const p = new URLSearchParams();
     if (f.status) p.set('status', f.status);
@@ -191,6 +197,7 @@ export async function loadWorklist(f: WorklistFilter): Promise<{ rows: WorklistR
       const first = await page(0);
       worklistRoute = true;
       const total = Math.min(first.total, MAX_ROWS);
+      if (total > first.rows.length) onFirstPage?.({ rows: first.rows.map(fromApi), total });
       const rest: Promise<ApiPage>[] = [];
       for (let offset = PAGE; offset < total; offset += PAGE) rest.push(page(offset));
       const pages = [first, ...(await Promise.all(rest))];

@@ -34,6 +34,9 @@ export function WorklistPage() {
   const { t, lang, user } = useApp();
   const [filter, setFilter] = useState<WorklistFilter>(EMPTY_FILTER);
   const [rows, setRows] = useState<WorklistRow[] | null>(null);
+  /** Studies in the list: more than `rows` while the pages after the first are loading. */
+  const [total, setTotal] = useState(0);
+  const loads = useRef(0);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState(0);
   const [live, setLive] = useState(false);
@@ -41,19 +44,36 @@ export function WorklistPage() {
   const filterRef = useRef(filter);
   filterRef.current = filter;
 
-  const reload = useCallback(async () => {
+  /**
+   * Loads the list; only the newest load's result is shown. `progressive` (a new filter, the
+   * first load) shows the first page as soon as it arrives, the rest as placeholders until loaded;
+   * live reloads replace the whole list at once so that it does not shrink and grow.
+   */
+  const reload = useCallback(async (progressive: boolean) => {
+    const load = ++loads.current;
     try {
-      const { rows } = await loadWorklist(filterRef.current);
+      const { rows } = await loadWorklist(
+        filterRef.current,
+        progressive
+          ? (first) => {
+              if (load !== loads.current) return;
+              setRows(first.rows);
+              setTotal(first.total);
+            }
+          : undefined,
+      );
+      if (load !== loads.current) return;
       setRows(rows);
+      setTotal(rows.length);
       setError(null);
     } catch (e) {
-      setError(e instanceof ApiError ? e.code : String(e));
+      if (load === loads.current) setError(e instanceof ApiError ? e.code : String(e));
     }
   }, []);
 
   // Text search waits for typing to pause.
   useEffect(() => {
-    const id = setTimeout(() => void reload(), filter.text || filter.site ? 250 : 0);
+    const id = setTimeout(() => void reload(true), filter.text || filter.site ? 250 : 0);
     return () => clearTimeout(id);
   }, [filter, reload]);
 
@@ -63,7 +83,7 @@ export function WorklistPage() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const soon = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => void reload(), 500);
+      timer = setTimeout(() => void reload(false), 500);
     };
     for (const ev of ['study-arrived', 'study-stable', 'ai-result', 'study-lock', 'report'])
       es.addEventListener(ev, soon);
@@ -77,7 +97,7 @@ export function WorklistPage() {
     };
   }, [reload]);
 
-  const count = rows?.length ?? 0;
+  const count = Math.max(total, rows?.length ?? 0);
   const v = useVirtual(count);
   const open = useCallback((row: WorklistRow | undefined) => {
     if (row) navigate(`/viewer/${encodeURIComponent(row.studyUid)}`);
@@ -105,6 +125,8 @@ export function WorklistPage() {
   };
 
   const visible = useMemo(() => (rows ?? []).slice(v.first, v.last), [rows, v.first, v.last]);
+  /** Rows of the window whose page has not arrived yet. */
+  const pending = Math.max(0, Math.min(v.last, count) - Math.max(v.first, rows?.length ?? 0));
   const set = <K extends keyof WorklistFilter>(k: K, value: WorklistFilter[K]) =>
     setFilter((f) => ({ ...f, [k]: value }));
 
@@ -234,6 +256,20 @@ export function WorklistPage() {
                     ))}
                   </span>
                   <span>{ago ? t(ago.key, { n: ago.n }) : ''}</span>
+                </div>
+              );
+            })}
+            {Array.from({ length: pending }, (_, k) => {
+              const index = Math.max(v.first, rows?.length ?? 0) + k;
+              return (
+                <div
+                  key={`pending-${index}`}
+                  data-testid="worklist-row-pending"
+                  className="wl-row pending"
+                  style={{ position: 'absolute', top: index * ROW_HEIGHT, height: ROW_HEIGHT, left: 0, right: 0 }}
+                >
+                  <span />
+                  <span className="muted">{t('worklist.loading')}</span>
                 </div>
               );
             })}
