@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { registerAiViewRoutes } from './aiviews/routes.js';
+import { LungCentreCache } from './aiviews/growth.js';
+import { registerAiViewRoutes, studyGrowth } from './aiviews/routes.js';
 import { installAuditHook } from './audit/hook.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { installAuthGuard } from './auth/guard.js';
@@ -79,7 +80,10 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   registerOversightRoutes(app, ctx.platform.oversight);
   registerEventStream(app, ctx, ctx.platform.oversight);
   registerWorklistRoutes(app, ctx.platform.worklist);
-  registerReportRoutes(app, ctx.platform.reports);
+  const lungCentres = new LungCentreCache();
+  registerReportRoutes(app, ctx.platform.reports, (principal, studyUid) =>
+    studyGrowth(ctx, principal, studyUid, lungCentres),
+  );
   registerOutputRoutes(app, ctx.platform.outputs);
   await app.register(
     async (dicomweb) => {

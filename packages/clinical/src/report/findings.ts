@@ -31,7 +31,8 @@ export function parseLungRadsCategory(value: string): LungRadsCategory | undefin
 
 /**
  * Lung-RADS category of a nodule: the one the finding carries (the analyzer's, or the reader's
- * edit); else computed from type and size (baseline assumed); undefined when neither is possible.
+ * edit); else computed from type and size (baseline assumed, growing when its growth says so);
+ * undefined when neither is possible.
  */
 export function lungRadsOf(f: ReportFinding): LungRadsCategory | undefined {
   const given = f.categories.find((c) => c.system === LUNG_RADS_SYSTEM);
@@ -42,6 +43,7 @@ export function lungRadsOf(f: ReportFinding): LungRadsCategory | undefined {
     type: f.noduleType,
     meanDiameterMm: d,
     ...(f.solidComponentMm !== undefined ? { solidComponentMm: f.solidComponentMm } : {}),
+    ...(f.growth?.growingLungRads ? { context: 'growing' as const } : {}),
   }).category;
 }
 

@@ -47,9 +47,29 @@ export interface ReportFinding {
   infectionPercent?: number;
   severityScore?: number;
   categories: ReportCategory[];
+  /** A nodule matched with the same nodule on a prior study (noduleMatch.ts). */
+  growth?: ReportNoduleGrowth;
   /** `other` findings: their sentence for 影像所见 / 诊断意见 (the generic template uses them). */
   description?: Bilingual;
   impression?: Bilingual;
+}
+
+/** Change of a nodule against the prior study it was matched on (growth.ts rules). */
+export interface ReportNoduleGrowth {
+  /** The prior study's date, YYYY-MM-DD. */
+  priorStudyDate: string;
+  intervalDays: number;
+  priorMeanDiameterMm?: number;
+  priorVolumeMm3?: number;
+  volumeChangePercent?: number;
+  /** Volume doubling time in days; negative while shrinking. */
+  volumeDoublingTimeDays?: number;
+  /** Lung-RADS v2022: mean diameter +1.5 mm within 12 months. */
+  growingLungRads: boolean;
+  /** Fleischner 2017: +2 mm. */
+  growingFleischner: boolean;
+  /** Volume +25 %. */
+  growingVolume: boolean;
 }
 
 /** Acquisition facts for 检查方法, from the series headers. */

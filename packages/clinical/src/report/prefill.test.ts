@@ -70,6 +70,65 @@ describe('chest CT template, en', () => {
   });
 });
 
+describe('chest CT template, nodules compared with a prior study', () => {
+  const growing: ReportFinding = {
+    ...RUL_4A,
+    categories: [{ system: 'lung-rads-2022', value: '4B' }],
+    growth: {
+      priorStudyDate: '2026-05-25',
+      intervalDays: 182,
+      priorMeanDiameterMm: 6.1,
+      priorVolumeMm3: 146,
+      volumeChangePercent: 91.8,
+      volumeDoublingTimeDays: 193.4,
+      growingLungRads: true,
+      growingFleischner: true,
+      growingVolume: true,
+    },
+  };
+  const stable: ReportFinding = {
+    ...LLL_GGN,
+    growth: {
+      priorStudyDate: '2026-05-25',
+      intervalDays: 182,
+      priorMeanDiameterMm: 5.8,
+      priorVolumeMm3: 88,
+      volumeChangePercent: 2.3,
+      volumeDoublingTimeDays: 5600,
+      growingLungRads: false,
+      growingFleischner: false,
+      growingVolume: false,
+    },
+  };
+
+  it('影像所见 states the change, the doubling time and which growth rules are met', () => {
+    const d = chest.draft(chestInput([growing, stable]), 'zh-CN', opts());
+    expect(d.sections.findings.split('\n')).toEqual([
+      '右肺上叶实性结节，大小 9.2×7.4 mm，平均径 8.3 mm，体积 280 mm³，Lung-RADS 4B；较前（2026-05-25，间隔 182 天）平均径 6.1→8.3 mm，体积 +92%，体积倍增时间约 193 天，符合增长（Lung-RADS、Fleischner、体积标准）。',
+      '左肺下叶磨玻璃结节，大小 7.0×5.0 mm，平均径 6.0 mm，体积 90 mm³，Lung-RADS 2；较前（2026-05-25，间隔 182 天）平均径 5.8→6.0 mm，体积 +2%，未达增长标准。',
+    ]);
+    expect(d.sections.impression.split('\n')[0]).toBe('1. 右肺上叶实性结节，大小 9.2×7.4 mm，Lung-RADS 4B，较前增大。');
+    expect(d.sections.impression).not.toContain('左肺下叶磨玻璃结节，大小 7.0×5.0 mm，Lung-RADS 2，较前增大');
+    expect(d.lungRads).toBe('4B');
+  });
+
+  it('in English', () => {
+    const d = chest.draft(chestInput([growing, stable]), 'en', opts());
+    expect(d.sections.findings.split('\n')).toEqual([
+      'Solid nodule, right upper lobe, 9.2 × 7.4 mm, mean diameter 8.3 mm, volume 280 mm³, Lung-RADS 4B; compared with 2026-05-25 (182 days): mean diameter 6.1 → 8.3 mm, volume +92 %, volume doubling time about 193 days; growing by the Lung-RADS, Fleischner and volume criteria.',
+      'Ground-glass nodule, left lower lobe, 7.0 × 5.0 mm, mean diameter 6.0 mm, volume 90 mm³, Lung-RADS 2; compared with 2026-05-25 (182 days): mean diameter 5.8 → 6.0 mm, volume +2 %; not growing by the Lung-RADS, Fleischner or volume criteria.',
+    ]);
+    expect(d.sections.impression.split('\n')[0]).toBe(
+      '1. Solid nodule, right upper lobe, 9.2 × 7.4 mm, Lung-RADS 4B, growing since 2026-05-25.',
+    );
+  });
+
+  it('a growing nodule without a given category is categorised as growing (Lung-RADS v2022)', () => {
+    const d = chest.draft(chestInput([{ ...growing, categories: [] }]), 'zh-CN', opts());
+    expect(d.lungRads).toBe('4B'); // growing solid ≥ 8 mm; at baseline 8.3 mm would be 4A
+  });
+});
+
 describe('chest CT template, special cases', () => {
   it('no nodules: 双肺未见明确结节, Lung-RADS 1 and annual screening', () => {
     const zh = chest.draft(chestInput([]), 'zh-CN', opts());

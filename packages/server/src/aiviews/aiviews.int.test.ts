@@ -188,6 +188,35 @@ describe('AI contours and nodule growth (real chest CT results)', () => {
     expect(first.nodules).toEqual([]);
   });
 
+  it('writes the comparison into the report draft of the follow-up', async () => {
+    const review = await fx.app.inject({
+      method: 'POST',
+      url: `/api/ai-results/${pks.followUp}/findings/${nodule.id}/review`,
+      headers: { cookie: cookies.rad1 ?? '' },
+      payload: { action: 'accept' },
+    });
+    expect(review.statusCode, review.body).toBe(201);
+    const res = await fx.app.inject({
+      method: 'POST',
+      url: `/api/studies/${uids.followUp}/report`,
+      headers: { cookie: cookies.rad1 ?? '' },
+      payload: { language: 'zh-CN' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const report = res.json().report as {
+      sections: { findings: string; impression: string };
+      structured: {
+        findings: Array<{ id: string; growth?: { priorStudyDate: string; intervalDays: number; growingVolume: boolean } }>;
+      };
+    };
+    const drafted = report.structured.findings.find((f) => f.id === nodule.id);
+    expect(drafted?.growth).toMatchObject({ priorStudyDate: '2024-01-01', intervalDays: 182, growingVolume: true });
+    const line = report.sections.findings.split('\n').find((l) => l.includes('较前（2024-01-01，间隔 182 天）'));
+    expect(line, report.sections.findings).toMatch(/平均径 \d+\.\d→\d+\.\d mm，体积 \+\d+%/);
+    expect(line).toContain('体积');
+    expect(report.sections.findings).toMatch(/符合增长（[^）]*体积标准）/);
+  });
+
   it('hides both from another institution (404) and audits the reads', async () => {
     expect((await get('radB', `/api/studies/${uids.followUp}/ai-growth`)).statusCode).toBe(404);
     expect((await get('radB', `/api/ai-results/${pks.followUp}/findings/${nodule.id}/contours`)).statusCode).toBe(404);

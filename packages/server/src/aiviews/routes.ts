@@ -1,6 +1,7 @@
 import { NODULE_MATCH_RULES } from '@lingshu/clinical';
 import { LingshuError } from '@lingshu/dicom';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { scopeOf } from '../institutions/scope.js';
 import { type FindingContours, findingContours } from './contours.js';
@@ -15,6 +16,51 @@ function studyUidParam(raw: string): string {
       details: { parameter: 'studyUid' },
     });
   return raw;
+}
+
+/**
+ * A study's chest CT nodules against the newest earlier study of the same patient that has a
+ * chest CT result, as far as `principal` may see them; no prior → no nodules. ARCHIVE_NOT_FOUND
+ * when the study is not visible. Used by the growth route and by report drafts.
+ */
+export async function studyGrowth(
+  ctx: ServerContext,
+  principal: Principal | undefined,
+  studyUid: string,
+  lungCentres: LungCentreCache,
+): Promise<StudyGrowth> {
+  const scope = scopeOf(principal);
+  const study = await ctx.archive.getStudy(studyUid, scope);
+  if (!study) throw new LingshuError('ARCHIVE_NOT_FOUND', 'No visible study has this Study Instance UID');
+  const current = await latestVisibleResult(ctx, principal, studyUid, GROWTH_ANALYZER_ID);
+  const empty: StudyGrowth = {
+    studyInstanceUID: studyUid,
+    resultPk: current?.pk ?? null,
+    prior: null,
+    intervalDays: null,
+    alignment: { method: 'none', offsetMm: [0, 0, 0] },
+    matchRule: NODULE_MATCH_RULES,
+    nodules: [],
+    unmatched: [],
+  };
+  if (!current || !study.studyDate) return empty;
+  for (const p of await earlierStudiesOfPatient(ctx, principal, studyUid, study.studyDate)) {
+    const prior = await latestVisibleResult(ctx, principal, p.studyInstanceUID, GROWTH_ANALYZER_ID);
+    if (!prior) continue;
+    const compared = await compareResults(
+      ctx.archive,
+      scope,
+      { result: current, studyDate: study.studyDate },
+      { result: prior, studyDate: p.studyDate },
+      lungCentres,
+    );
+    return {
+      ...empty,
+      ...compared,
+      prior: { studyInstanceUID: p.studyInstanceUID, studyDate: p.studyDate, resultPk: prior.pk },
+    };
+  }
+  return empty;
 }
 
 /**
@@ -59,40 +105,7 @@ export function registerAiViewRoutes(app: FastifyInstance, ctx: ServerContext): 
     { config: { access: 'ai:review' } },
     async (request): Promise<StudyGrowth> => {
       const studyUid = studyUidParam(request.params.studyUid);
-      const scope = scopeOf(request.principal);
-      const study = await ctx.archive.getStudy(studyUid, scope);
-      if (!study) throw new LingshuError('ARCHIVE_NOT_FOUND', 'No visible study has this Study Instance UID');
-      const current = await latestVisibleResult(ctx, request.principal, studyUid, GROWTH_ANALYZER_ID);
-      const empty: StudyGrowth = {
-        studyInstanceUID: studyUid,
-        resultPk: current?.pk ?? null,
-        prior: null,
-        intervalDays: null,
-        alignment: { method: 'none', offsetMm: [0, 0, 0] },
-        matchRule: NODULE_MATCH_RULES,
-        nodules: [],
-        unmatched: [],
-      };
-      let growth = empty;
-      if (current && study.studyDate) {
-        for (const p of await earlierStudiesOfPatient(ctx, request.principal, studyUid, study.studyDate)) {
-          const prior = await latestVisibleResult(ctx, request.principal, p.studyInstanceUID, GROWTH_ANALYZER_ID);
-          if (!prior) continue;
-          const compared = await compareResults(
-            ctx.archive,
-            scope,
-            { result: current, studyDate: study.studyDate },
-            { result: prior, studyDate: p.studyDate },
-            lungCentres,
-          );
-          growth = {
-            ...empty,
-            ...compared,
-            prior: { studyInstanceUID: p.studyInstanceUID, studyDate: p.studyDate, resultPk: prior.pk },
-          };
-          break;
-        }
-      }
+      const growth = await studyGrowth(ctx, request.principal, studyUid, lungCentres);
       const read: [string, ...string[]] = growth.prior ? [studyUid, growth.prior.studyInstanceUID] : [studyUid];
       await audit(request, read, 'GET /api/studies/:studyUid/ai-growth', { nodules: growth.nodules.length });
       return growth;

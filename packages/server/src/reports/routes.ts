@@ -1,5 +1,6 @@
 import { LingshuError } from '@lingshu/dicom';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { StudyGrowth } from '../aiviews/growth.js';
 import type { Principal } from '../auth/principal.js';
 import { REAUTH_DEFAULT_SEC, requireRecentReauth } from '../auth/reauth.js';
 import type { ReportService } from './service.js';
@@ -36,7 +37,12 @@ const MAX_SECTION = 20_000;
  * Structured report routes (docs/reports.md "Server API"). Every route is audited; the report
  * text never goes to the application log.
  */
-export function registerReportRoutes(app: FastifyInstance, reports: ReportService): void {
+export function registerReportRoutes(
+  app: FastifyInstance,
+  reports: ReportService,
+  /** The study's nodule growth against its prior, for the draft (none: drafts without it). */
+  growthOf?: (principal: Principal | undefined, studyUid: string) => Promise<StudyGrowth>,
+): void {
   const read = { access: 'study:read' as const, audit: 'read' as const };
   const write = { access: 'report:write' as const, audit: 'write' as const };
   const sign = { access: 'report:sign' as const, audit: 'write' as const };
@@ -49,9 +55,20 @@ export function registerReportRoutes(app: FastifyInstance, reports: ReportServic
     const b = body(request);
     const language = optionalText(b, 'language', 10);
     const templateId = optionalText(b, 'templateId', 40);
+    // A draft without the comparison is better than no draft: a failed comparison is only logged.
+    const growth = growthOf
+      ? await growthOf(request.principal, request.params.study).catch((e: unknown) => {
+          request.log.warn(
+            { code: e instanceof LingshuError ? e.code : 'ERROR' },
+            'report draft without nodule growth',
+          );
+          return undefined;
+        })
+      : undefined;
     const stored = await reports.createDraft(principalOf(request), request.params.study, {
       ...(language !== undefined ? { language: language as 'zh-CN' | 'en' } : {}),
       ...(templateId !== undefined ? { templateId: templateId as 'chest-ct' | 'generic' } : {}),
+      ...(growth?.prior ? { growth } : {}),
     });
     return reply.status(201).send(stored);
   });

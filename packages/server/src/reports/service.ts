@@ -7,10 +7,13 @@ import {
   createReport,
   type DraftEdit,
   type Lang,
+  LUNG_RADS_SYSTEM,
+  lungRadsOf,
   type PatientSex,
   type Report,
   type ReportActor,
   type ReportFinding,
+  type ReportNoduleGrowth,
   type ReportTemplateId,
   runReportQc,
   type SeriesFacts,
@@ -19,6 +22,7 @@ import {
 } from '@lingshu/clinical';
 import { LingshuError } from '@lingshu/dicom';
 import { CompiledQuery, type Transaction } from 'kysely';
+import type { MatchedNoduleGrowth, StudyGrowth } from '../aiviews/growth.js';
 import { can, type Principal } from '../auth/principal.js';
 import type { ServerEventMap } from '../context.js';
 import type { JobService } from '../jobs/service.js';
@@ -71,6 +75,8 @@ export interface StoredVersion {
 export interface CreateDraftInput {
   language?: Lang;
   templateId?: ReportTemplateId;
+  /** The study's nodules against the prior (aiviews studyGrowth): matched nodules carry it into the draft. */
+  growth?: StudyGrowth;
 }
 
 export interface SaveDraftInput extends DraftEdit {
@@ -164,6 +170,48 @@ function firstValue(metadata: unknown, tag: string): unknown {
   return m?.[tag]?.Value?.[0];
 }
 
+function hasCategories(changes: unknown): boolean {
+  return typeof changes === 'object' && changes !== null && 'categories' in changes;
+}
+
+/** `YYYYMMDD` → `YYYY-MM-DD` (anything else unchanged). */
+function isoDate(dicomDate: string): string {
+  return /^\d{8}$/.test(dicomDate)
+    ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6)}`
+    : dicomDate;
+}
+
+/**
+ * A drafted nodule with its comparison to the prior. When it grew by the Lung-RADS rule and the
+ * reader did not set its category, the category is the growing one (v2022: growing solid < 8 mm
+ * 4A, ≥ 8 mm 4B), in place of the analyzer's baseline category.
+ */
+export function withGrowth(
+  finding: ReportFinding,
+  g: MatchedNoduleGrowth,
+  priorStudyDate: string,
+  recategorise: boolean,
+): ReportFinding {
+  const growth: ReportNoduleGrowth = {
+    priorStudyDate: isoDate(priorStudyDate),
+    intervalDays: g.intervalDays,
+    ...(g.priorMeanDiameterMm !== null ? { priorMeanDiameterMm: g.priorMeanDiameterMm } : {}),
+    ...(g.priorVolumeMm3 !== null ? { priorVolumeMm3: g.priorVolumeMm3 } : {}),
+    ...(g.volumeChangePercent !== null ? { volumeChangePercent: g.volumeChangePercent } : {}),
+    ...(g.volumeDoublingTimeDays !== null ? { volumeDoublingTimeDays: g.volumeDoublingTimeDays } : {}),
+    growingLungRads: g.growingLungRads,
+    growingFleischner: g.growingFleischner,
+    growingVolume: g.growingVolume,
+  };
+  const out: ReportFinding = { ...finding, growth };
+  if (recategorise && g.growingLungRads) {
+    const others = finding.categories.filter((c) => c.system !== LUNG_RADS_SYSTEM);
+    const growing = lungRadsOf({ ...out, categories: others });
+    if (growing) out.categories = [...others, { system: LUNG_RADS_SYSTEM, value: growing }];
+  }
+  return out;
+}
+
 export interface ReportServiceDeps {
   archive: Archive;
   events: EventEmitter<ServerEventMap>;
@@ -254,6 +302,7 @@ export async function openReports(deps: ReportServiceDeps): Promise<ReportServic
   const prefillFindings = async (
     principal: Principal,
     study: StudyRecord,
+    growth?: StudyGrowth,
   ): Promise<{ findings: ReportFinding[]; sources: PrefillSource[]; nodulesAssessed: boolean; seriesUid?: string }> => {
     const results = (await jobs.results(study.studyInstanceUID, null)).filter((r) => r.status === 'ok');
     const latest = new Map<string, (typeof results)[number]>();
@@ -295,6 +344,11 @@ export async function openReports(deps: ReportServiceDeps): Promise<ReportServic
           mapped = toReportFinding(f, true);
           source = 'draft-mode';
         } else if (!v && isNodule) allNodulesDecided = false;
+        if (mapped && isNodule && growth?.prior && growth.resultPk === r.resultPk) {
+          const g = growth.nodules.find((n) => n.findingId === f.id);
+          const categoryEdited = v?.action === 'edit' && hasCategories(v.changes);
+          if (g) mapped = withGrowth(mapped, g, growth.prior.studyDate, !categoryEdited);
+        }
         if (mapped && source) {
           findings.push(mapped);
           sources.push({ resultPk: r.resultPk, analyzerId: r.analyzerId, findingId: f.id, source });
@@ -369,7 +423,7 @@ export async function openReports(deps: ReportServiceDeps): Promise<ReportServic
       await locks.assertNotLockedByOther(principal, studyUid);
       if (await rowOf(studyUid)) throw new LingshuError('REPORT_EXISTS');
       const templateId = input.templateId ?? (await templateFor(study));
-      const prefill = await prefillFindings(principal, study);
+      const prefill = await prefillFindings(principal, study, input.growth);
       const sex = ['F', 'M', 'O'].includes(study.patientSex) ? (study.patientSex as PatientSex) : undefined;
       const age = ageYears(study.patientBirthDate, study.studyDate);
       const report = createReport({

@@ -13,7 +13,7 @@ import {
   noduleSummaryInput,
   sideOf,
 } from '../findings.js';
-import type { ImpressionItem, ReportFinding, ReportOptions, ReportPatientFacts } from '../model.js';
+import type { ImpressionItem, ReportFinding, ReportNoduleGrowth, ReportOptions, ReportPatientFacts } from '../model.js';
 
 /** Building blocks both templates draft with (the sentences reuse summary.ts phrasing). */
 
@@ -74,11 +74,60 @@ export function findingLines(
   const nodules = nodulesOf(findings);
   if (nodules.length === 0 && opts.noNoduleLine)
     lines.push(lang === 'zh-CN' ? '双肺未见明确结节' : 'No definite lung nodules');
-  for (const n of nodules)
-    lines.push(summarizeNodule(noduleSummaryInput(n, opts.withLungRads), lang, { withMeanDiameter: true }));
+  for (const n of nodules) {
+    const line = summarizeNodule(noduleSummaryInput(n, opts.withLungRads), lang, { withMeanDiameter: true });
+    lines.push(n.growth ? `${line}${lang === 'zh-CN' ? '；' : '; '}${growthSentence(n, n.growth, lang)}` : line);
+  }
   lines.push(...parenchymaLines(findings, lang));
   for (const f of findings) if (f.kind === 'other' && f.description) lines.push(f.description[lang]);
   return lines;
+}
+
+const fmt1 = (v: number): string => (Math.round(v * 10) / 10).toFixed(1);
+
+function isGrowing(g: ReportNoduleGrowth): boolean {
+  return g.growingLungRads || g.growingFleischner || g.growingVolume;
+}
+
+/**
+ * The comparison with the prior for 影像所见: "较前（2026-05-25，间隔 182 天）平均径 13.8→17.7 mm，
+ * 体积 +92%，体积倍增时间约 193 天，符合增长（Lung-RADS、Fleischner、体积标准）".
+ */
+export function growthSentence(n: ReportFinding, g: ReportNoduleGrowth, lang: Lang): string {
+  const zh = lang === 'zh-CN';
+  const parts: string[] = [];
+  const now = meanDiameterOf(n);
+  if (g.priorMeanDiameterMm !== undefined && now !== undefined)
+    parts.push(
+      zh
+        ? `平均径 ${fmt1(g.priorMeanDiameterMm)}→${fmt1(now)} mm`
+        : `mean diameter ${fmt1(g.priorMeanDiameterMm)} → ${fmt1(now)} mm`,
+    );
+  if (g.volumeChangePercent !== undefined) {
+    const pct = Math.round(g.volumeChangePercent);
+    parts.push(zh ? `体积 ${pct >= 0 ? '+' : ''}${pct}%` : `volume ${pct >= 0 ? '+' : ''}${pct} %`);
+  }
+  const vdt = g.volumeDoublingTimeDays;
+  if (vdt !== undefined && vdt > 0 && isGrowing(g))
+    parts.push(zh ? `体积倍增时间约 ${Math.round(vdt)} 天` : `volume doubling time about ${Math.round(vdt)} days`);
+  const rules = [
+    g.growingLungRads ? 'Lung-RADS' : undefined,
+    g.growingFleischner ? 'Fleischner' : undefined,
+    g.growingVolume ? (zh ? '体积' : 'volume') : undefined,
+  ].filter((r): r is string => r !== undefined);
+  const verdict = zh
+    ? rules.length > 0
+      ? `符合增长（${rules.join('、')}标准）`
+      : '未达增长标准'
+    : rules.length > 0
+      ? `growing by the ${rules.length > 1 ? `${rules.slice(0, -1).join(', ')} and ${rules.at(-1)}` : rules[0]} criteria`
+      : 'not growing by the Lung-RADS, Fleischner or volume criteria';
+  const head = zh
+    ? `较前（${g.priorStudyDate}，间隔 ${g.intervalDays} 天）`
+    : `compared with ${g.priorStudyDate} (${g.intervalDays} days): `;
+  return zh
+    ? `${head}${[...parts, verdict].join('，')}`
+    : `${head}${parts.join(', ')}${parts.length ? '; ' : ''}${verdict}`;
 }
 
 function sideWord(nodules: readonly ReportFinding[], lang: Lang): string {
@@ -114,7 +163,13 @@ export function impressionItems(
       continue;
     }
     const { volumeMm3: _v, ...input } = noduleSummaryInput(n, opts.withLungRads);
-    items.push({ text: summarizeNodule(input, lang), findingIds: [n.id], rank: noduleRank(n) });
+    const text = summarizeNodule(input, lang);
+    const growing = n.growth && isGrowing(n.growth);
+    items.push({
+      text: growing ? `${text}${zh ? '，较前增大' : `, growing since ${n.growth?.priorStudyDate}`}` : text,
+      findingIds: [n.id],
+      rank: noduleRank(n),
+    });
   }
   if (small.length > 0) {
     const where = sideWord(small, lang);
