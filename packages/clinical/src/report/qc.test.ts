@@ -34,6 +34,27 @@ describe('QC of the prefilled drafts', () => {
     expect(runReportQc(report()).passed).toBe(true);
   });
 
+  it('drafts that compare nodules with the prior pass too (the prior sizes are not new findings)', () => {
+    const growing: ReportFinding = {
+      ...RUL_4A,
+      categories: [{ system: 'lung-rads-2022', value: '4B' }],
+      growth: {
+        priorStudyDate: '2026-05-25',
+        intervalDays: 182,
+        priorMeanDiameterMm: 6.1,
+        priorVolumeMm3: 146,
+        volumeChangePercent: 91.8,
+        volumeDoublingTimeDays: 193.4,
+        growingLungRads: true,
+        growingFleischner: true,
+        growingVolume: true,
+      },
+    };
+    const input = chestInput([growing, LLL_GGN, RLL_SMALL]);
+    expect(codes(report(input))).toEqual([]);
+    expect(codes(report(input, 'en'))).toEqual([]);
+  });
+
   it('every rule has a severity and a bilingual title', () => {
     for (const rule of Object.values(QC_RULES)) {
       expect(['block', 'warn']).toContain(rule.severity);
