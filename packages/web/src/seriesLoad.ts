@@ -24,7 +24,8 @@ import { nativeImage, pixelFacts } from './nativeImage.js';
 import type { StreamFrame, StreamMessage, StreamRequest } from './seriesStream.worker.js';
 import { prefetchStack, type StackLoadProgress } from './stackPrefetch.js';
 
-const PROGRESS_INTERVAL_MS = 100;
+/** Progress at most 4× a second: every update re-renders the viewer and recomposites the page. */
+const PROGRESS_INTERVAL_MS = 250;
 
 /** `wadors:<base>/studies/<s>/series/<se>/instances/<sop>/frames/<n>` → series URL, SOP UID, frame. */
 function parseImageId(imageId: string): { series: string; sop: string; frame: number } | undefined {
@@ -110,7 +111,7 @@ export function openSeriesStream(seriesUrl: string): SeriesStream | undefined {
 /**
  * Loads every image of `imageIds` (one series, as built by `imageIdsFor`): from `stream` (or a
  * stream opened here), then frame by frame (middle outwards from `start`) what it did not
- * deliver. Progress as in `prefetchStack`: at once, at most every 100 ms, and at the end. The
+ * deliver. Progress: at once, at most every 250 ms, and at the end. The
  * stream is closed when this returns or `signal` aborts.
  */
 export async function loadSeriesStack(
