@@ -364,7 +364,7 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     const emphysema = panel.locator('li', { hasText: '肺气肿' });
     await emphysema.locator('button.link').click();
     await page.keyboard.press('n');
-    await emphysema.getByTestId('reject-preset').selectOption('ai.reason.artefact');
+    await emphysema.getByTestId('reject-preset').selectOption('artefact');
     await emphysema.getByTestId('reject-save').click();
     await expect.poll(() => emphysema.textContent(), { timeout: 15_000 }).toContain('已审核：拒绝 · 伪影');
 

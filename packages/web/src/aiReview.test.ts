@@ -5,6 +5,7 @@ import {
   addFindingBody,
   aiValues,
   currentValues,
+  describeRejectReason,
   describeValues,
   editChanges,
   emptyForm,
@@ -13,7 +14,9 @@ import {
   formOf,
   formProblem,
   latestDecisions,
+  REJECT_REASONS,
   type ReviewableFinding,
+  rejectReason,
 } from './aiReview.js';
 import { type MessageKey, translate } from './i18n.js';
 
@@ -127,5 +130,28 @@ describe('findingLabel', () => {
     expect(findingLabel({ id: 'o', type: 'other', code: { meaning: 'Pleural effusion' } }, zh)).toBe(
       'Pleural effusion',
     );
+  });
+});
+
+describe('reject reasons', () => {
+  const zh = (k: MessageKey) => translate('zh-CN', k);
+  const en = (k: MessageKey) => translate('en', k);
+
+  it('are stored as the preset code and the free text, the same in every UI language', () => {
+    expect(rejectReason('vessel', '')).toBe('vessel');
+    expect(rejectReason('vessel', '  与血管相连 ')).toBe('vessel: 与血管相连');
+    expect(rejectReason('', 'motion')).toBe('motion');
+    expect(rejectReason('', '  ')).toBe('');
+  });
+
+  it("are shown with the label in the reader's language", () => {
+    expect(describeRejectReason('artefact', zh, 'zh-CN')).toBe('伪影');
+    expect(describeRejectReason('artefact', en, 'en')).toBe('Artefact');
+    expect(describeRejectReason('vessel: 与血管相连', zh, 'zh-CN')).toBe('血管或正常结构：与血管相连');
+    expect(describeRejectReason('false-positive: fissure', en, 'en')).toBe('False positive (no lesion): fissure');
+    // free text, and reasons stored as text before the codes, are shown as they are
+    expect(describeRejectReason('运动伪影', zh, 'zh-CN')).toBe('运动伪影');
+    expect(describeRejectReason('unknown-code: x', en, 'en')).toBe('unknown-code: x');
+    for (const key of Object.values(REJECT_REASONS)) expect(zh(key)).not.toBe(en(key));
   });
 });

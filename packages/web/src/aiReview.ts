@@ -4,7 +4,7 @@
  * add forms start from, and the bodies they send (docs/oversight.md, docs/reports.md "changes").
  */
 
-import type { MessageKey } from './i18n.js';
+import type { Lang, MessageKey } from './i18n.js';
 
 export type ReviewAction = 'accept' | 'edit' | 'reject' | 'add';
 
@@ -254,3 +254,35 @@ export function findingLabel(
 }
 
 const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * Preset reasons for rejecting an AI finding. The stored reason starts with the code, not the
+ * label, so that rejections can be counted by reason whatever language the reader used:
+ * `vessel`, `vessel: 与血管相连`, or free text alone.
+ */
+export const REJECT_REASONS = {
+  'false-positive': 'ai.reason.falsePositive',
+  vessel: 'ai.reason.vessel',
+  artefact: 'ai.reason.artefact',
+  benign: 'ai.reason.benign',
+} as const satisfies Record<string, MessageKey>;
+export type RejectReasonCode = keyof typeof REJECT_REASONS;
+
+function isReasonCode(s: string): s is RejectReasonCode {
+  return Object.hasOwn(REJECT_REASONS, s);
+}
+
+/** The stored reason: the preset's code, then the free text after ": " (either may be missing). */
+export function rejectReason(code: RejectReasonCode | '', details: string): string {
+  return [code, details.trim()].filter(Boolean).join(': ');
+}
+
+/** A stored reason in the reader's language: the preset's label and the free text. */
+export function describeRejectReason(reason: string, t: (key: MessageKey) => string, lang: Lang): string {
+  const m = reason.match(/^([a-z-]+)(?:: ([\s\S]*))?$/);
+  const code = m?.[1];
+  if (!code || !isReasonCode(code)) return reason; // free text (or a reason stored before the codes)
+  const label = t(REJECT_REASONS[code]);
+  const details = m?.[2]?.trim();
+  return details ? `${label}${lang === 'en' ? ': ' : '：'}${details}` : label;
+}

@@ -5,6 +5,7 @@ import {
   addFindingBody,
   aiValues,
   currentValues,
+  describeRejectReason,
   describeValues,
   editChanges,
   emptyForm,
@@ -54,7 +55,7 @@ export function AiPanel({
   studyUid: string;
   onJump: (sopUid: string | null, frameIndex: number | null, finding?: { resultPk: string; findingId: string }) => void;
 }) {
-  const { t, user } = useApp();
+  const { t, lang, user } = useApp();
   const [results, setResults] = useState<AiResult[] | null>(null);
   const [decisions, setDecisions] = useState<Record<string, FindingReview>>({});
   const [added, setAdded] = useState<{ resultPk: string; review: FindingReview }[]>([]);
@@ -214,7 +215,9 @@ export function AiPanel({
               {(decision?.action === 'accept' || decision?.action === 'reject') && (
                 <small className="decision">
                   {t('ai.reviewed', { decision: t(`ai.decision.${decision.action}`) })}
-                  {decision.action === 'reject' && decision.reason ? ` · ${decision.reason}` : ''}
+                  {decision.action === 'reject' && decision.reason
+                    ? ` · ${describeRejectReason(decision.reason, t, lang)}`
+                    : ''}
                 </small>
               )}
               {decision?.action === 'edit' && (

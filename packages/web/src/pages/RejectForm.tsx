@@ -1,25 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
+import { REJECT_REASONS, type RejectReasonCode, rejectReason } from '../aiReview.js';
 import { useApp } from '../context.js';
-import type { MessageKey } from '../i18n.js';
 
-/** Preset reasons for rejecting an AI finding (stored as the text in the UI language). */
-const PRESETS: readonly MessageKey[] = [
-  'ai.reason.falsePositive',
-  'ai.reason.vessel',
-  'ai.reason.artefact',
-  'ai.reason.benign',
-];
-
-/** Inline reason form of the AI panel: a preset reason and / or free text; one is needed. */
+/** Inline reason form of the AI panel: a preset reason (stored as its code) and / or free text; one is needed. */
 export function RejectForm({ onSave, onCancel }: { onSave: (reason: string) => Promise<void>; onCancel: () => void }) {
-  const { t, lang } = useApp();
-  const [preset, setPreset] = useState<MessageKey | ''>('');
+  const { t } = useApp();
+  const [preset, setPreset] = useState<RejectReasonCode | ''>('');
   const [details, setDetails] = useState('');
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), []);
 
-  const reason = [preset ? t(preset) : '', details.trim()].filter(Boolean).join(lang === 'en' ? ': ' : '：');
+  const reason = rejectReason(preset, details);
   const save = async () => {
     if (!reason) return;
     setBusy(true);
@@ -51,12 +43,12 @@ export function RejectForm({ onSave, onCancel }: { onSave: (reason: string) => P
           ref={first}
           data-testid="reject-preset"
           value={preset}
-          onChange={(e) => setPreset(e.target.value as MessageKey | '')}
+          onChange={(e) => setPreset(e.target.value as RejectReasonCode | '')}
         >
           <option value="">{t('ai.reason.choose')}</option>
-          {PRESETS.map((k) => (
-            <option key={k} value={k}>
-              {t(k)}
+          {Object.entries(REJECT_REASONS).map(([code, label]) => (
+            <option key={code} value={code}>
+              {t(label)}
             </option>
           ))}
         </select>
