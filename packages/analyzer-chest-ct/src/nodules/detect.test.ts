@@ -160,3 +160,28 @@ describe('detectNodules false-positive rules', () => {
     expect(stats.trace?.length).toBeGreaterThan(0);
   });
 });
+
+describe('detectNodules on small and calcified nodules', () => {
+  it('finds a 5 mm solid nodule and a 5 mm calcified nodule (typed calcified) and nothing else', () => {
+    const c = syntheticChest([110, 110, 40], [0.7, 0.7, 1], 5);
+    const vessel = cylinder([55, 0, 20], [0, 1, 0], 1.2);
+    paint(c, vessel, 40, { center: [55, 38, 20], radiusMm: 45 });
+    const solid: V3 = [22, 25, 14];
+    const calcified: V3 = [30, 58, 26];
+    paint(c, sphere(solid, 2.5), 30, { center: solid, radiusMm: 3.5 });
+    paint(c, sphere(calcified, 2.5), 500, { center: calcified, radiusMm: 3.5 });
+    const { ct, lungs } = finishChest(c, 25, 11);
+    const { nodules } = detectNodulesWithStats(ct, lungs, { parameters: {} });
+    const near = (p: V3): NoduleFinding[] =>
+      nodules.filter((n) => {
+        const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
+        return Math.hypot(w[0] - p[0], w[1] - p[1], w[2] - p[2]) <= 3;
+      });
+    expect(near(solid)).toHaveLength(1);
+    expect(near(calcified)).toHaveLength(1);
+    expect(near(solid)[0]?.details?.type).toBe('solid');
+    expect(near(calcified)[0]?.details?.type).toBe('calcified');
+    expect(Math.abs((near(solid)[0]?.details?.meanDiameterMm ?? 0) - 5)).toBeLessThanOrEqual(1);
+    expect(nodules).toHaveLength(2);
+  });
+});

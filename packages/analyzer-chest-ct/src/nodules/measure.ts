@@ -306,14 +306,27 @@ export function measureNodule(
   // A bronchus cut across is a ring of wall around an air lumen darker than the parenchyma; a
   // nodule is densest in its middle.
   const lumen = enclosedLumen(seg, params.lumenMaxContrastHu) / Math.max(1, count);
-  // Logistic score of the shape facts that separate nodules from vessel crossings and bronchi
-  // (weights fitted on tuning phantoms, seeds 1–24, cross-validated by halves; see params.ts).
+  // Logistic score of the shape, size and attenuation facts that separate nodules from vessel
+  // crossings, bronchi and noise (weights fitted on tuning phantoms, seeds 1–100, checked by halves;
+  // see params.ts and docs/chest-ct.md).
+  const logSize = Math.log(Math.max(1, meanDiameterMm));
   const score =
     params.confidenceBias +
     params.confidenceBlobness * blobness -
     params.confidenceElongation * Math.max(0, elong - 1.3) -
     (params.confidenceAttachments * Math.min(5, seg.attachments)) / 5 +
-    (type === 'calcified' ? params.confidenceCalcified : 0);
+    (type === 'calcified' ? params.confidenceCalcified : 0) +
+    params.confidenceLogSize * logSize +
+    params.confidenceBlobnessLogSize * blobness * logSize +
+    (params.confidenceContrast * (meanHu - parenchymaHu)) / 1000 +
+    (params.confidencePeakContrast * (maxHu - parenchymaHu)) / 1000 +
+    params.confidenceHeterogeneity * heterogeneity +
+    params.confidencePleuralContact * contact +
+    (juxtapleural ? params.confidenceJuxtapleural : 0) +
+    params.confidenceLumen * 10 * lumen +
+    (type === 'ground-glass' ? params.confidenceGroundGlass : 0) +
+    (type === 'part-solid' ? params.confidencePartSolid : 0) +
+    (params.confidenceSliceSpacing * spacing[2]) / 5;
   // The score was fitted on lesions up to ~15 mm; larger compact ones passed the segmentation's
   // vessel tests (crop, neck, elongation) already, and a mass is seldom blob-like or free of
   // vessels. Large irregular, elongated opacities (consolidation or ground-glass patches) keep
