@@ -393,6 +393,19 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     const added = panel.getByTestId('ai-added');
     await expect.poll(() => added.textContent(), { timeout: 15_000 }).toContain('6.0×5.0 mm · 实性结节 · 右肺中叶');
 
+    // Correct the infection's extent and CT severity score (AI: 18 %, 9/25).
+    const infection = panel.locator('li', { hasText: '肺部感染' });
+    await infection.getByRole('button', { name: '修改' }).click();
+    const quantities = infection.getByTestId('quantity-edit-form');
+    await quantities.getByTestId('quantity-infectionPercent').fill('120');
+    expect(await quantities.getByTestId('quantity-save').isDisabled()).toBe(true);
+    await quantities.getByTestId('quantity-infectionPercent').fill('20');
+    await quantities.getByTestId('quantity-ctSeverityScore').fill('11');
+    await quantities.getByTestId('quantity-save').click();
+    await expect
+      .poll(() => infection.getByTestId('ai-edited').textContent(), { timeout: 15_000 })
+      .toBe('已修改：感染范围 20% · CT严重度评分 11/25');
+
     // A reload shows the same decisions: they come from the server, not from the page's memory.
     await page.reload();
     await edited.waitFor({ timeout: 30_000 });
@@ -415,6 +428,7 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     expect(findingsText).toContain('Solid nodule, right middle lobe, 6.0 × 5.0 mm');
     expect(findingsText).toContain('right upper lobe, 9.2 × 7.4 mm');
     expect(findingsText).not.toMatch(/emphysema/i);
+    expect(findingsText).toContain('20% of the lungs, CT severity score 11/25');
 
     // QC: an empty impression blocks the signature with its reason; filling it in again clears it.
     const impression = page.getByTestId('report-impression');

@@ -5,6 +5,7 @@ import {
   addFindingBody,
   aiValues,
   currentValues,
+  describeQuantities,
   describeRejectReason,
   describeValues,
   editChanges,
@@ -14,6 +15,9 @@ import {
   formOf,
   formProblem,
   latestDecisions,
+  quantityChanges,
+  quantityFields,
+  quantityValues,
   REJECT_REASONS,
   type ReviewableFinding,
   rejectReason,
@@ -153,5 +157,48 @@ describe('reject reasons', () => {
     expect(describeRejectReason('运动伪影', zh, 'zh-CN')).toBe('运动伪影');
     expect(describeRejectReason('unknown-code: x', en, 'en')).toBe('unknown-code: x');
     for (const key of Object.values(REJECT_REASONS)) expect(zh(key)).not.toBe(en(key));
+  });
+});
+
+describe('whole-lung quantities (emphysema, infection)', () => {
+  const infection: ReviewableFinding = {
+    id: 'infection',
+    type: 'infection',
+    measurements: [
+      { key: 'infectionPercent', value: 12, unit: '%', region: 'right' },
+      { key: 'infectionPercent', value: 18, unit: '%', region: 'whole' },
+      { key: 'ctSeverityScore', value: 9, unit: '1', region: 'whole' },
+    ],
+  };
+  const fields = quantityFields(infection);
+  const zh = (k: MessageKey) => translate('zh-CN', k);
+
+  it('offers LAA-950 for emphysema, extent and score for infection, nothing for nodules', () => {
+    expect(quantityFields({ type: 'emphysema' }).map((f) => f.key)).toEqual(['laa950Percent']);
+    expect(fields.map((f) => f.key)).toEqual(['infectionPercent', 'ctSeverityScore']);
+    expect(quantityFields({ type: 'nodule' })).toEqual([]);
+  });
+
+  it("reads the whole-lung values, the reader's edit first", () => {
+    expect(quantityValues(infection)).toEqual({ infectionPercent: 18, ctSeverityScore: 9 });
+    const edit = review(1, 'infection', 'edit', { infectionPercent: 20 });
+    expect(quantityValues(infection, edit)).toEqual({ infectionPercent: 20, ctSeverityScore: 9 });
+  });
+
+  it('sends only changed values; refuses values out of range', () => {
+    const current = { infectionPercent: 18, ctSeverityScore: 9 };
+    expect(quantityChanges(fields, { infectionPercent: '20,5', ctSeverityScore: '9' }, current)).toEqual({
+      changes: { infectionPercent: 20.5 },
+    });
+    expect(quantityChanges(fields, { infectionPercent: '18', ctSeverityScore: '9' }, current)).toEqual({ changes: {} });
+    expect(quantityChanges(fields, { infectionPercent: '120' }, current)).toEqual({ problem: 'ai.form.badPercent' });
+    expect(quantityChanges(fields, { ctSeverityScore: '9.5' }, current)).toEqual({ problem: 'ai.form.badScore' });
+    expect(quantityChanges(fields, { ctSeverityScore: '26' }, current)).toEqual({ problem: 'ai.form.badScore' });
+  });
+
+  it('describes them for the edited line', () => {
+    expect(describeQuantities(fields, { infectionPercent: 20, ctSeverityScore: 11 }, zh)).toBe(
+      '感染范围 20% · CT严重度评分 11/25',
+    );
   });
 });

@@ -286,3 +286,78 @@ export function describeRejectReason(reason: string, t: (key: MessageKey) => str
   const details = m?.[2]?.trim();
   return details ? `${label}${lang === 'en' ? ': ' : '：'}${details}` : label;
 }
+
+/**
+ * Whole-lung quantities a reader may correct: LAA-950 of an emphysema finding, the involved
+ * percentage and the 25-point CT severity score of an infection finding. The edit sends them as
+ * flat `changes` (`laa950Percent`, `infectionPercent`, `ctSeverityScore`), which the report uses.
+ */
+export interface QuantityField {
+  key: 'laa950Percent' | 'infectionPercent' | 'ctSeverityScore';
+  label: MessageKey;
+  unit: '%' | '/25';
+  max: number;
+  integer: boolean;
+}
+
+const QUANTITY_FIELDS: Record<string, readonly QuantityField[]> = {
+  emphysema: [{ key: 'laa950Percent', label: 'ai.form.laa950', unit: '%', max: 100, integer: false }],
+  infection: [
+    { key: 'infectionPercent', label: 'ai.form.infectionPercent', unit: '%', max: 100, integer: false },
+    { key: 'ctSeverityScore', label: 'ai.form.severityScore', unit: '/25', max: 25, integer: true },
+  ],
+};
+
+/** The quantity fields of a finding (none for nodules and other kinds). */
+export function quantityFields(finding: Pick<ReviewableFinding, 'type'>): readonly QuantityField[] {
+  return QUANTITY_FIELDS[finding.type] ?? [];
+}
+
+/** The whole-lung value of each field: the reader's edit if any, else the AI's (undefined when absent). */
+export function quantityValues(
+  finding: ReviewableFinding,
+  decision?: FindingReview,
+): Partial<Record<QuantityField['key'], number>> {
+  const out: Partial<Record<QuantityField['key'], number>> = {};
+  const edited = decision?.action === 'edit' ? changesOf(decision) : {};
+  for (const field of quantityFields(finding)) {
+    const given = edited[field.key];
+    const ai = finding.measurements?.find((m) => m.key === field.key && (m.region ?? 'whole') === 'whole')?.value;
+    const value = typeof given === 'number' && Number.isFinite(given) ? given : ai;
+    if (typeof value === 'number' && Number.isFinite(value)) out[field.key] = value;
+  }
+  return out;
+}
+
+/**
+ * The edit's `changes` from the form's texts: only the fields that differ from `current`; a
+ * problem key instead when a value is not a number in range.
+ */
+export function quantityChanges(
+  fields: readonly QuantityField[],
+  texts: Partial<Record<QuantityField['key'], string>>,
+  current: Partial<Record<QuantityField['key'], number>>,
+): { changes: Record<string, number> } | { problem: MessageKey } {
+  const changes: Record<string, number> = {};
+  for (const f of fields) {
+    const raw = (texts[f.key] ?? '').trim().replace(',', '.');
+    if (raw === '') continue;
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v < 0 || v > f.max || (f.integer && !Number.isInteger(v)))
+      return { problem: f.integer ? 'ai.form.badScore' : 'ai.form.badPercent' };
+    if (v !== current[f.key]) changes[f.key] = v;
+  }
+  return { changes };
+}
+
+/** "LAA-950 8.5%" / "感染 20%，CT评分 11/25" for the edited line. */
+export function describeQuantities(
+  fields: readonly QuantityField[],
+  values: Partial<Record<QuantityField['key'], number>>,
+  t: (key: MessageKey) => string,
+): string {
+  return fields
+    .filter((f) => values[f.key] !== undefined)
+    .map((f) => `${t(f.label)} ${values[f.key]}${f.unit}`)
+    .join(' · ');
+}

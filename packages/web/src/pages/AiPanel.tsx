@@ -5,6 +5,7 @@ import {
   addFindingBody,
   aiValues,
   currentValues,
+  describeQuantities,
   describeRejectReason,
   describeValues,
   editChanges,
@@ -15,11 +16,14 @@ import {
   formOf,
   isEditable,
   latestDecisions,
+  quantityFields,
+  quantityValues,
 } from '../aiReview.js';
 import { ApiError, api } from '../api.js';
 import { useApp } from '../context.js';
 import { FindingForm } from './FindingForm.js';
 import { FindingGrowth } from './FindingGrowth.js';
+import { QuantityForm } from './QuantityForm.js';
 import { RejectForm } from './RejectForm.js';
 
 interface Finding {
@@ -189,6 +193,7 @@ export function AiPanel({
           const cat = f.categories?.[0];
           const size = f.measurements?.find((m) => m.unit === 'mm');
           const decision = decisions[key];
+          const quantities = quantityFields(f);
           return (
             <li
               key={key}
@@ -222,10 +227,22 @@ export function AiPanel({
               )}
               {decision?.action === 'edit' && (
                 <small className="edited" data-testid="ai-edited">
-                  {t('ai.editedValues', { values: describeValues(currentValues(f, decision), t) })}
+                  {t('ai.editedValues', {
+                    values:
+                      quantities.length > 0
+                        ? describeQuantities(quantities, quantityValues(f, decision), t)
+                        : describeValues(currentValues(f, decision), t),
+                  })}
                 </small>
               )}
-              {open?.key === key && open.form === 'edit' ? (
+              {open?.key === key && open.form === 'edit' && quantities.length > 0 ? (
+                <QuantityForm
+                  fields={quantities}
+                  current={quantityValues(f, decision)}
+                  onSave={(changes) => post(r, f, { action: 'edit', changes })}
+                  onCancel={() => setOpen(null)}
+                />
+              ) : open?.key === key && open.form === 'edit' ? (
                 <FindingForm
                   mode="edit"
                   initial={formOf(currentValues(f, decision))}
@@ -243,7 +260,7 @@ export function AiPanel({
                   <button type="button" onClick={() => review(r, f, 'accept')}>
                     {t('ai.accept')}
                   </button>
-                  {isEditable(f) && (
+                  {(isEditable(f) || quantities.length > 0) && (
                     <button type="button" onClick={() => setOpen({ key, form: 'edit' })}>
                       {t('ai.edit')}
                     </button>
