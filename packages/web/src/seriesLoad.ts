@@ -102,10 +102,15 @@ export class SeriesStream {
 
 /**
  * Starts streaming the series whose images are `wadors:<root>/studies/<s>/series/<se>/…`, i.e.
- * `seriesUrl` = `<root>/studies/<s>/series/<se>`. Undefined where there are no web workers.
+ * `seriesUrl` = `<root>/studies/<s>/series/<se>`. Undefined where there are no (module) web workers.
  */
 export function openSeriesStream(seriesUrl: string): SeriesStream | undefined {
-  return typeof Worker === 'undefined' ? undefined : new SeriesStream(seriesUrl);
+  if (typeof Worker === 'undefined') return undefined;
+  try {
+    return new SeriesStream(seriesUrl);
+  } catch {
+    return undefined; // no module workers here: the stack loads frame by frame
+  }
 }
 
 /**

@@ -272,6 +272,7 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
         }
         if (!cancelled) setStatus('ready');
       } catch (e) {
+        stream?.close();
         if (!cancelled) {
           setStatus('error');
           setError(e instanceof ApiError ? e.code : e instanceof Error ? e.message : String(e));
