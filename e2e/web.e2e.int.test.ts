@@ -392,6 +392,15 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     await add.getByTestId('finding-save').click();
     const added = panel.getByTestId('ai-added');
     await expect.poll(() => added.textContent(), { timeout: 15_000 }).toContain('6.0×5.0 mm · 实性结节 · 右肺中叶');
+    // One more, added by mistake and withdrawn: it must not come back on reload nor reach the report.
+    await panel.getByTestId('ai-add').click();
+    const mistake = panel.getByTestId('finding-add-form');
+    await mistake.getByTestId('finding-lobe').selectOption('LUL');
+    await mistake.getByTestId('finding-long').fill('14');
+    await mistake.getByTestId('finding-save').click();
+    await expect.poll(() => added.count(), { timeout: 15_000 }).toBe(2);
+    await added.filter({ hasText: '左肺上叶' }).getByTestId('ai-withdraw').click();
+    await expect.poll(() => added.count(), { timeout: 15_000 }).toBe(1);
 
     // Correct the infection's extent and CT severity score (AI: 18 %, 9/25).
     const infection = panel.locator('li', { hasText: '肺部感染' });
@@ -411,6 +420,7 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     await edited.waitFor({ timeout: 30_000 });
     expect(await edited.textContent()).toContain('10.5×8.0 mm');
     expect(await nodule1.textContent()).toContain('已审核：接受');
+    expect(await added.count()).toBe(1);
     expect(await added.textContent()).toContain('医师添加 · e2e: missed by AI');
 
     // English UI: the report is created in English, with the edited and the added nodule.
@@ -426,6 +436,7 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
     expect(findingsText).toContain('Part-solid nodule, left lower lobe, 10.5 × 8.0 mm');
     expect(findingsText).not.toContain('7.0 × 5.0');
     expect(findingsText).toContain('Solid nodule, right middle lobe, 6.0 × 5.0 mm');
+    expect(findingsText).not.toContain('left upper lobe'); // the withdrawn one
     expect(findingsText).toContain('right upper lobe, 9.2 × 7.4 mm');
     expect(findingsText).not.toMatch(/emphysema/i);
     expect(findingsText).toContain('20% of the lungs, CT severity score 11/25');

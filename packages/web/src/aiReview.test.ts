@@ -52,10 +52,13 @@ describe('AI panel review helpers', () => {
       review(2, 'nodule-2', 'reject'),
       review(3, 'reader-x', 'add', { type: 'nodule', lobe: 'RML', longAxisMm: 6, shortAxisMm: 5 }),
       review(4, 'nodule-2', 'edit', JSON.stringify({ longAxisMm: 10.5 })),
+      review(5, 'reader-y', 'add', { type: 'nodule', lobe: 'LUL', longAxisMm: 9 }),
+      review(6, 'reader-y', 'withdraw'),
     ];
     const latest = latestDecisions(reviews);
     expect([...latest.keys()].sort()).toEqual(['nodule-1', 'nodule-2']);
     expect(latest.get('nodule-2')?.action).toBe('edit');
+    // reader-y was added, then withdrawn
     expect(addedReviews(reviews).map((r) => r.findingId)).toEqual(['reader-x']);
     // Changes stored as JSON text are read too.
     expect(currentValues(nodule2, latest.get('nodule-2'))).toMatchObject({ longAxisMm: 10.5, shortAxisMm: 5 });

@@ -6,7 +6,7 @@
 
 import type { Lang, MessageKey } from './i18n.js';
 
-export type ReviewAction = 'accept' | 'edit' | 'reject' | 'add';
+export type ReviewAction = 'accept' | 'edit' | 'reject' | 'add' | 'withdraw';
 
 /** One row of `GET /api/ai-results/<pk>/reviews` (the fields the panel uses). */
 export interface FindingReview {
@@ -80,13 +80,14 @@ export function changesOf(review: Pick<FindingReview, 'changes'>): Record<string
 /** The latest accept / edit / reject of each finding (reviews come oldest first; the last one counts). */
 export function latestDecisions(reviews: readonly FindingReview[]): Map<string, FindingReview> {
   const out = new Map<string, FindingReview>();
-  for (const r of reviews) if (r.action !== 'add') out.set(r.findingId, r);
+  for (const r of reviews) if (r.action !== 'add' && r.action !== 'withdraw') out.set(r.findingId, r);
   return out;
 }
 
-/** Findings readers added (action `add`), oldest first. */
+/** Findings readers added (action `add`) and did not withdraw since, oldest first. */
 export function addedReviews(reviews: readonly FindingReview[]): FindingReview[] {
-  return reviews.filter((r) => r.action === 'add');
+  const withdrawn = new Set(reviews.filter((r) => r.action === 'withdraw').map((r) => r.findingId));
+  return reviews.filter((r) => r.action === 'add' && !withdrawn.has(r.findingId));
 }
 
 /** Nodules and masses have a size, type and location a reader can edit. */

@@ -51,4 +51,13 @@ export const OVERSIGHT_MIGRATIONS: readonly PlatformMigration[] = [
       CREATE INDEX notifications_institution ON notifications (institution_pk, created_at DESC)
     `,
   },
+  {
+    id: 2,
+    name: 'finding reviews: withdraw a finding a reader added',
+    sql: `
+      ALTER TABLE finding_reviews DROP CONSTRAINT finding_reviews_action_check;
+      ALTER TABLE finding_reviews ADD CONSTRAINT finding_reviews_action_check
+        CHECK (action IN ('accept', 'edit', 'reject', 'add', 'withdraw'))
+    `,
+  },
 ];

@@ -115,7 +115,7 @@ export async function monitoring(archive: Archive, query: MonitoringQuery): Prom
     latest AS (
       SELECT DISTINCT ON (v.result_pk, v.finding_id) v.analyzer_id, v.institution_pk, v.action
         FROM finding_reviews v JOIN ai_results r ON r.pk = v.result_pk LEFT JOIN institutions i ON i.pk = v.institution_pk
-       WHERE v.action <> 'add' AND ${where('r', 'finished_at')}
+       WHERE v.action NOT IN ('add', 'withdraw') AND ${where('r', 'finished_at')}
        ORDER BY v.result_pk, v.finding_id, v.at DESC, v.pk DESC),
     verdicts AS (
       SELECT analyzer_id, institution_pk, count(*) AS reviewed,
@@ -127,6 +127,8 @@ export async function monitoring(archive: Archive, query: MonitoringQuery): Prom
       SELECT v.analyzer_id, v.institution_pk, count(*) AS added
         FROM finding_reviews v JOIN ai_results r ON r.pk = v.result_pk LEFT JOIN institutions i ON i.pk = v.institution_pk
        WHERE v.action = 'add' AND ${where('r', 'finished_at')}
+         AND NOT EXISTS (SELECT 1 FROM finding_reviews w
+                          WHERE w.result_pk = v.result_pk AND w.finding_id = v.finding_id AND w.action = 'withdraw')
        GROUP BY 1, 2),
     ${deadLetters},
     keys AS (

@@ -266,6 +266,21 @@ describe.each(backends)('oversight on $name', ({ onPostgres }) => {
     });
     expect(added.status).toBe(201);
     expect(added.json.action).toBe('add');
+    // A finding added by mistake is withdrawn (it then counts nowhere, see monitoring below);
+    // AI findings and unknown ids cannot be withdrawn, nor can the same one twice.
+    const mistake = await call(f, 'POST', `/api/ai-results/${pk}/findings`, 'rad-hub', {
+      finding: { type: 'nodule', measurements: [{ key: 'longAxisMm', value: 4, unit: 'mm' }] },
+    });
+    expect(mistake.status).toBe(201);
+    const withdraw = (finding: string, user = 'rad-hub') =>
+      call(f, 'DELETE', `/api/ai-results/${pk}/findings/${finding}`, user);
+    expect((await withdraw('n1')).status).toBe(404);
+    expect((await withdraw('reader-unknown')).status).toBe(404);
+    expect((await withdraw(mistake.json.findingId, 'rad-site')).status).toBe(404);
+    const withdrawn = await withdraw(mistake.json.findingId);
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.json).toMatchObject({ findingId: mistake.json.findingId, action: 'withdraw' });
+    expect((await withdraw(mistake.json.findingId)).status).toBe(404);
 
     // Bad input: unknown finding, bad action, edit without changes, unknown result.
     expect((await review('n9', 'rad-hub', { action: 'accept' })).status).toBe(404);
@@ -287,7 +302,7 @@ describe.each(backends)('oversight on $name', ({ onPostgres }) => {
       `SELECT count(*)::int AS n FROM audit_log WHERE action = 'write' AND $1 = ANY (study_uids)`,
       [f.studyHub],
     )) as { rows: Array<{ n: number }> };
-    expect(audited.rows[0]?.n).toBe(5);
+    expect(audited.rows[0]?.n).toBe(7);
     const reviews = await call(f, 'GET', `/api/ai-results/${pk}/reviews`, 'rad-hub');
     expect(reviews.json.reviews.map((r: { action: string }) => r.action)).toEqual([
       'accept',
@@ -295,6 +310,8 @@ describe.each(backends)('oversight on $name', ({ onPostgres }) => {
       'edit',
       'accept',
       'add',
+      'add',
+      'withdraw',
     ]);
   });
 

@@ -85,6 +85,13 @@ export function registerOversightRoutes(app: FastifyInstance, oversight: Oversig
     },
   );
 
+  app.delete<{ Params: { resultPk: string; findingId: string } }>(
+    '/api/ai-results/:resultPk/findings/:findingId',
+    { config: { access: 'ai:review' } },
+    async (request) =>
+      oversight.withdrawFinding(principalOf(request), request.params.resultPk, request.params.findingId),
+  );
+
   app.get<{ Params: { resultPk: string } }>(
     '/api/ai-results/:resultPk/reviews',
     { config: { access: 'ai:review' } },

@@ -71,6 +71,8 @@ export interface OversightService {
     reason?: string,
   ): Promise<Review>;
   /** Reviews of one result, oldest first. */
+  /** Takes back a finding a reader added (`add`): it leaves the report draft and the counts of added findings. */
+  withdrawFinding(principal: Principal, resultPk: string, findingId: string, reason?: string): Promise<Review>;
   reviewsOf(principal: Principal, resultPk: string): Promise<Review[]>;
   /** Creates critical-finding notifications for a stored result (idempotent per result). */
   onResultStored(resultPk: string): Promise<Notification[]>;
@@ -196,7 +198,9 @@ export async function openOversight(deps: OversightDeps): Promise<OversightServi
       via:
         action === 'add'
           ? 'POST /api/ai-results/:resultPk/findings'
-          : 'POST /api/ai-results/:resultPk/findings/:findingId/review',
+          : action === 'withdraw'
+            ? 'DELETE /api/ai-results/:resultPk/findings/:findingId'
+            : 'POST /api/ai-results/:resultPk/findings/:findingId/review',
       detail: { review: action, analyzer: result.analyzerId, resultPk: result.pk, findingId },
     });
     return toReview(row);
@@ -291,6 +295,20 @@ export async function openOversight(deps: OversightDeps): Promise<OversightServi
       const { result, institutionPk } = await visibleResult(principal, resultPk);
       const findingId = `reader-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
       return insertReview(principal, result, institutionPk, findingId, 'add', checkReason(reason), finding);
+    },
+    async withdrawFinding(principal, resultPk, findingId, reason) {
+      const { result, institutionPk } = await visibleResult(principal, resultPk);
+      const actions = (
+        await db
+          .selectFrom('finding_reviews')
+          .select('action')
+          .where('result_pk', '=', resultPk)
+          .where('finding_id', '=', findingId)
+          .execute()
+      ).map((r) => r.action);
+      // Only what a reader added can be withdrawn (AI findings are rejected instead), and once.
+      if (!actions.includes('add') || actions.includes('withdraw')) throw notFound('added finding of this AI result');
+      return insertReview(principal, result, institutionPk, findingId, 'withdraw', checkReason(reason), undefined);
     },
     async reviewsOf(principal, resultPk) {
       await visibleResult(principal, resultPk);

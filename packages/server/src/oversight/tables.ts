@@ -12,7 +12,8 @@ export interface AutonomyTable {
   updated_at: Timestamp;
 }
 
-export type ReviewAction = 'accept' | 'edit' | 'reject' | 'add';
+/** `withdraw`: a reader takes back a finding added by mistake (only for `add`ed findings). */
+export type ReviewAction = 'accept' | 'edit' | 'reject' | 'add' | 'withdraw';
 
 export interface FindingReviewsTable {
   pk: Generated<string>;

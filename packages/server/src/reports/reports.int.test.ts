@@ -119,6 +119,17 @@ describe.each(backends)(
         },
       });
       expect(added.statusCode).toBe(201);
+      // A second added finding, withdrawn: it must not reach the draft.
+      const mistake = await call('rad-a', 'POST', `/api/ai-results/${resultPk}/findings`, {
+        finding: { type: 'nodule', lobe: 'LUL', noduleType: 'solid', longAxisMm: 14, shortAxisMm: 12 },
+      });
+      expect(mistake.statusCode).toBe(201);
+      const withdrawn = await fx.app.inject({
+        method: 'DELETE',
+        url: `/api/ai-results/${resultPk}/findings/${mistake.json().findingId}`,
+        headers: { cookie: cookies['rad-a'] ?? '' },
+      });
+      expect(withdrawn.statusCode, withdrawn.body).toBe(200);
       fx.ctx.events.on('report-signed', (e) => signed.push(e));
     }, 120_000);
 
@@ -157,6 +168,7 @@ describe.each(backends)(
       expect(report.sections.findings).not.toContain('7.0×5.0');
       expect(report.sections.findings).toContain('感染');
       expect(report.sections.findings).not.toContain('肺气肿'); // rejected
+      expect(report.sections.findings).not.toContain('左肺上叶'); // added, then withdrawn
       expect(report.sections.impression).toContain('Lung-RADS 4A');
       expect((await call('rad-a', 'POST', url(ST), {})).json().error.code).toBe('REPORT_EXISTS');
     });

@@ -322,7 +322,9 @@ export async function openReports(deps: ReportServiceDeps): Promise<ReportServic
         [r.resultPk],
       );
       const verdict = new Map<string, { action: string; changes: unknown }>();
+      const withdrawn = new Set(reviews.filter((rv) => rv.action === 'withdraw').map((rv) => rv.finding_id));
       for (const rv of reviews) {
+        if (rv.action === 'withdraw' || withdrawn.has(rv.finding_id)) continue; // added, then taken back
         if (rv.action === 'add') {
           findings.push(addedFinding(rv.finding_id, json(rv.changes)));
           sources.push({ resultPk: r.resultPk, analyzerId: r.analyzerId, findingId: rv.finding_id, source: 'added' });

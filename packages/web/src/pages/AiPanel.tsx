@@ -154,6 +154,19 @@ export function AiPanel({
     }
   };
 
+  /** Takes back a finding this panel's reader (or a colleague) added by mistake. */
+  const withdraw = async (resultPk: string, rv: FindingReview): Promise<void> => {
+    try {
+      await api<FindingReview>(`/api/ai-results/${resultPk}/findings/${encodeURIComponent(rv.findingId)}`, {
+        method: 'DELETE',
+      });
+      setAdded((list) => list.filter((a) => a.review.findingId !== rv.findingId));
+      setError(null);
+    } catch (e) {
+      fail(e);
+    }
+  };
+
   // Enter / Y accept and N rejects the selected finding: while the AI tab shows, no form is open
   // and the reader is not typing (Enter on the panel's own buttons keeps its usual meaning).
   useEffect(() => {
@@ -273,13 +286,18 @@ export function AiPanel({
             </li>
           );
         })}
-        {added.map(({ review: rv }) => (
+        {added.map(({ resultPk, review: rv }) => (
           <li key={`added/${rv.pk}`} data-testid="ai-added">
             <span>{describeValues(addedValues(rv), t)}</span>
             <small className="added">
               {t('ai.added')}
               {rv.reason ? ` · ${rv.reason}` : ''}
             </small>
+            <span className="actions">
+              <button type="button" data-testid="ai-withdraw" onClick={() => void withdraw(resultPk, rv)}>
+                {t('ai.withdraw')}
+              </button>
+            </span>
           </li>
         ))}
       </ul>
