@@ -69,14 +69,6 @@ function notApplicable(reasonCode: string, reason: string): NotApplicable {
   };
 }
 
-/** Linear voxel indices of all nodules as a mask (for the infection step). */
-function noduleMask(nodules: readonly NoduleFinding[], size: number): Uint8Array | undefined {
-  if (!nodules.some((n) => n.voxels)) return undefined;
-  const m = new Uint8Array(size);
-  for (const n of nodules) if (n.voxels) for (const p of n.voxels) m[p] = 1;
-  return m;
-}
-
 /**
  * The chest CT analyzer: requirements → series selection → volume (HU) → lungs and airways →
  * nodules → emphysema → infection burden → findings, measurements, label map and provenance.
@@ -139,9 +131,11 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
 
         const grid = gridInfo(ct);
         const wg = lungs.workGrid;
-        const regions = wg
-          ? lungRegions(wg.labels, wg.dims, grid.kSuperior, grid.jPosterior, wg.factors, ct.dimensions)
-          : lungRegions(lungs.labels, ct.dimensions, grid.kSuperior, grid.jPosterior);
+        const regions =
+          lungs.regions ??
+          (wg
+            ? lungRegions(wg.labels, wg.dims, grid.kSuperior, grid.jPosterior, wg.factors, ct.dimensions)
+            : lungRegions(lungs.labels, ct.dimensions, grid.kSuperior, grid.jPosterior));
         const emphysema = quantifyEmphysema(
           ct.voxels,
           lungs.labels,
@@ -171,7 +165,7 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
           ct.dimensions,
           ct.spacing,
           regions,
-          noduleMask(nodules, lungs.labels.length),
+          nodules.flatMap((n) => (n.voxels ? [n.voxels] : [])),
           {
             ...defaultInfectionOptions,
             ggoMinHu: num(params, 'ggoMinHu'),
@@ -182,7 +176,8 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
         );
         progress.report('infection', 1);
 
-        const labels = buildLabelMap(ct, lungs.labels, infection.mask, nodules, wg);
+        // The last use of the CT-grid lung labels: the label map takes over their buffer.
+        const labels = buildLabelMap(ct, lungs.labels, infection.classes, nodules, wg, { reuseLungLabels: true });
         const findings: Finding[] = nodules.map((n, index) => {
           const segmentNumber = labels.noduleSegments.get(index);
           return segmentNumber === undefined ? n.finding : { ...n.finding, segmentNumber };

@@ -4,7 +4,7 @@ import {
   boundingBox,
   boxDims,
   type Dims3,
-  gaussianSmooth,
+  gaussianSmoothInPlace,
   type Spacing3,
   type VoxelArray,
 } from '@lingshu/imaging';
@@ -145,7 +145,7 @@ export function quantifyEmphysema(
     // the lungs as smoothing the whole volume, at a fraction of the memory and time.
     const box = lungBox(g, dims, spacing, sigma);
     if (box) {
-      const smoothed = gaussianSmooth(cropValues(hu, dims, box), boxDims(box), spacing, sigma);
+      const smoothed = gaussianSmoothInPlace(cropValues(hu, dims, box), boxDims(box), spacing, sigma);
       hist = lungHistograms(smoothed, dims, regions, g, undefined, box);
     }
   }

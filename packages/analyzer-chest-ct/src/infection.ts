@@ -61,8 +61,12 @@ export interface InfectionResult {
   /** Lesion CT-value histogram (CT grid values clamped to the bands): counts per bin starting at `lo`. */
   histogram: { lo: number; binHu: number; counts: number[] };
   measurements: Measurement[];
-  /** Abnormal voxels as labels on the CT grid: 1 GGO, 2 consolidation (0 elsewhere). */
-  mask: Uint8Array;
+  /**
+   * Abnormal parenchyma as labels on the label grid (the lung segmenter's working grid, or the
+   * CT grid when it gave none): 1 GGO, 2 consolidation, 0 elsewhere. On the CT grid a class
+   * covers its whole block except the excluded voxels.
+   */
+  classes: Uint8Array;
 }
 
 /**
@@ -76,7 +80,7 @@ export function lobeSeverity(percent: number): number {
 /**
  * Infection burden: lung voxels in the GGO or consolidation band after removing thin structures
  * (vessels, one-slice partial-volume shells) by a box opening on the coarse working grid, and
- * excluding nodules. Only the
+ * excluding nodules (`excluded`: lists of CT voxel indices). Only the
  * parenchyma counts (`workGrid.parenchyma`): the hilar vessels and mediastinal tissue that the
  * lung closing adds on the medial border are neither lesion nor lung in the percentages.
  */
@@ -86,7 +90,7 @@ export function quantifyInfection(
   dims: Dims3,
   spacing: readonly [number, number, number],
   regions: LungRegions,
-  excluded: Uint8Array | undefined,
+  excluded: readonly ArrayLike<number>[],
   options: InfectionOptions = defaultInfectionOptions,
 ): InfectionResult {
   const [nx, ny, nz] = dims;
@@ -128,7 +132,21 @@ export function quantifyInfection(
   // voxels neither drops lesion voxels out of the band nor splits a patch between classes.
   for (let p = 0; p < opened.length; p++) if (opened[p] !== 0) opened[p] = cHu[p]! < options.ggoMaxHu ? 1 : 2;
 
-  const mask = new Uint8Array(labels.length);
+  // Excluded voxels, and the label-grid blocks that hold any (only those are looked up per voxel).
+  const fac = wg?.factors ?? [1, 1, 1];
+  const [cx, cy, cz] = cDims;
+  const exVoxels = new Set<number>();
+  const exBlocks = new Set<number>();
+  for (const list of excluded) {
+    for (let t = 0; t < list.length; t++) {
+      const p = list[t]!;
+      exVoxels.add(p);
+      const i = p % nx;
+      const j = ((p / nx) | 0) % ny;
+      const k = (p / (nx * ny)) | 0;
+      exBlocks.add(((i / fac[0]) | 0) + cx * (((j / fac[1]) | 0) + cy * ((k / fac[2]) | 0)));
+    }
+  }
   const binHu = options.histogramBinHu;
   const nBins = Math.ceil((hi + 1 - lo) / binHu);
   const counts = new Array<number>(nBins).fill(0);
@@ -139,8 +157,6 @@ export function quantifyInfection(
   const lobeAbn = new Float64Array(5);
   // One pass over the coarse grid; the CT voxels of a coarse lung voxel are its block (the CT
   // labels are the coarse ones brought back by nearest neighbour), so non-lung blocks cost nothing.
-  const fac = wg?.factors ?? [1, 1, 1];
-  const [cx, cy, cz] = cDims;
   let q = 0;
   for (let kc = 0; kc < cz; kc++) {
     const k0 = kc * fac[2];
@@ -154,6 +170,7 @@ export function quantifyInfection(
         if (par && par[q] === 0) continue;
         const s = l === LungLabel.RightLung ? 0 : 1;
         const cls = opened[q]!;
+        const check = cls !== 0 && exBlocks.has(q);
         const i0 = ic * fac[0];
         const i1 = Math.min(nx, i0 + fac[0]);
         for (let k = k0; k < k1; k++) {
@@ -168,10 +185,9 @@ export function quantifyInfection(
             if (cls === 0) continue;
             let p = i0 + nx * (j + ny * k);
             for (let i = i0; i < i1; i++, p++) {
-              if (excluded && excluded[p] !== 0) continue;
+              if (check && exVoxels.has(p)) continue;
               if (cls === 1) ggo[s]!++;
               else cons[s]!++;
-              mask[p] = cls;
               const v = Math.min(hi, Math.max(lo, hu[p]!));
               lobeAbn[lobe]!++;
               counts[Math.min(nBins - 1, Math.floor((v - lo) / binHu))]!++;
@@ -217,5 +233,6 @@ export function quantifyInfection(
     measurements.push({ key: 'infectionPercent', value: r2(l.percent), unit: '%', region: l.lobe });
   }
   measurements.push({ key: 'ctSeverityScore', value: severityScore, unit: '1', region: 'whole' });
-  return { sides, lobes, severityScore, histogram: { lo, binHu, counts }, measurements, mask };
+  // `opened` is the label grid's classes: an opening keeps a subset of the band (parenchyma only).
+  return { sides, lobes, severityScore, histogram: { lo, binHu, counts }, measurements, classes: opened };
 }

@@ -99,6 +99,28 @@ describe('assembleVolume: orientations and order', () => {
     expect(volume.voxels).toBeInstanceOf(Int16Array);
     expect(volume.voxels[40]).toBe(-998);
   });
+
+  it('keeps every slice when the kind of values changes after the first slices', async () => {
+    const stack = syntheticStack({ iop: AXIAL, firstPosition: [0, 0, 0], offsets: [0, 1, 2, 3] });
+    // Int16 slices first (copied into an Int16 volume as they come), then values that need Float32
+    // or do not fit Int16: the volume takes the wider type and still holds the first slices.
+    const kinds: Array<(k: number) => Int16Array | Float32Array | Uint16Array> = [
+      (k) => new Int16Array(20).fill(-1000 + k),
+      (k) => (k < 2 ? new Int16Array(20).fill(-1000 + k) : new Float32Array(20).fill(0.5 + k)),
+      (k) => (k < 3 ? new Int16Array(20).fill(-1000 + k) : new Uint16Array(20).fill(40000)),
+    ];
+    const expected = [
+      { type: Int16Array, values: [-1000, -999, -998, -997] },
+      { type: Float32Array, values: [-1000, -999, 2.5, 3.5] },
+      { type: Float32Array, values: [-1000, -999, -998, 40000] },
+    ];
+    for (const [t, kind] of kinds.entries()) {
+      const slices = stack.map((s, k) => ({ ...s, pixels: () => kind(k) }));
+      const { volume } = await assembleVolume(slices);
+      expect(volume.voxels).toBeInstanceOf(expected[t]!.type);
+      expect([0, 1, 2, 3].map((k) => volume.voxels[20 * k + 7])).toEqual(expected[t]!.values);
+    }
+  });
 });
 
 describe('assembleVolume: duplicates, gaps, spacing', () => {

@@ -30,6 +30,10 @@ function samePixels(a: SlicePixels, b: SlicePixels): boolean {
   return true;
 }
 
+/** Arrays whose values always fit an Int16 volume. */
+const fitsInt16Always = (a: SlicePixels): boolean =>
+  a instanceof Int16Array || a instanceof Int8Array || a instanceof Uint8Array;
+
 const isIntegerArray = (a: SlicePixels): boolean => !(a instanceof Float32Array || a instanceof Float64Array);
 
 function valueRange(arrays: readonly SlicePixels[]): [number, number] {
@@ -64,35 +68,16 @@ function planesAlongNormal(plan: StackPlan): { a: number; b: number; w: number }
   return out;
 }
 
-/**
- * Assembles the primary stack of a series into a Volume: plans the geometry (see planVolume),
- * loads the pixels, checks duplicates by content, and resamples for gantry tilt
- * (options.tilt = 'resample') or gaps (options.allowGaps) when needed.
- */
-export async function assembleVolume(
-  input: readonly SliceInput[],
-  options: AssembleOptions = {},
-): Promise<AssemblyResult> {
-  const plan = planVolume(input, options);
-  const warnings = [...plan.warnings];
-  let sources: SlicePixels[] = [];
-  for (const [k, s] of plan.slices.entries()) sources.push(await loadPixels(s, plan, k));
-  for (const group of plan.duplicates) {
-    const k = plan.slices.indexOf(group.kept);
-    const kept = sources[k];
-    for (const d of group.dropped) {
-      if (d.sopInstanceUID === group.kept.sopInstanceUID || !d.pixels || !kept) continue;
-      if (!samePixels(kept, await loadPixels(d, plan, k))) {
-        throw new LingshuError('VOLUME_DUPLICATE_POSITION', 'Slices at the same position have different pixels', {
-          details: { k, positionMm: plan.positions[k] ?? 0 },
-        });
-      }
-    }
-  }
-
+/** The voxels of the general path: tilt resampling, planes between slices across gaps, Int16 or Float32. */
+function buildVoxels(
+  plan: StackPlan,
+  input: readonly SlicePixels[],
+  options: AssembleOptions,
+  first: Vec3,
+): VoxelArray {
+  let sources = input;
   const [lo, hi] = valueRange(sources);
   const fill = options.fillValue ?? lo;
-  const first = vec3(plan.slices[0]!.imagePositionPatient);
   const resampleTilt = plan.tilt.detected && options.tilt === 'resample';
   const allInteger = sources.every(isIntegerArray);
   if (resampleTilt) {
@@ -130,6 +115,57 @@ export async function assembleVolume(
     }
   });
 
+  return voxels;
+}
+
+/**
+ * Assembles the primary stack of a series into a Volume: plans the geometry (see planVolume),
+ * loads the pixels, checks duplicates by content, and resamples for gantry tilt
+ * (options.tilt = 'resample') or gaps (options.allowGaps) when needed.
+ */
+export async function assembleVolume(
+  input: readonly SliceInput[],
+  options: AssembleOptions = {},
+): Promise<AssemblyResult> {
+  const plan = planVolume(input, options);
+  const warnings = [...plan.warnings];
+  const resampleTilt = plan.tilt.detected && options.tilt === 'resample';
+  const sliceSize = plan.rows * plan.columns;
+  // Without gaps or tilt resampling every plane is a source slice: slices of 8- or 16-bit signed
+  // values go straight into an Int16 volume as they are decoded (what the copy below would give),
+  // so the decoded slices are garbage at once instead of a second copy of the volume.
+  let direct: Int16Array | undefined =
+    plan.gaps.length === 0 && !resampleTilt && options.voxelType !== 'float32'
+      ? new Int16Array(sliceSize * plan.slices.length)
+      : undefined;
+  const sources: SlicePixels[] = [];
+  for (const [k, s] of plan.slices.entries()) {
+    const px = await loadPixels(s, plan, k);
+    if (direct && fitsInt16Always(px)) {
+      direct.set(px, k * sliceSize);
+      sources.push(direct.subarray(k * sliceSize, (k + 1) * sliceSize));
+    } else {
+      // Another kind of values: the general path below, with the slices copied so far as views.
+      direct = undefined;
+      sources.push(px);
+    }
+  }
+  for (const group of plan.duplicates) {
+    const k = plan.slices.indexOf(group.kept);
+    const kept = sources[k];
+    for (const d of group.dropped) {
+      if (d.sopInstanceUID === group.kept.sopInstanceUID || !d.pixels || !kept) continue;
+      if (!samePixels(kept, await loadPixels(d, plan, k))) {
+        throw new LingshuError('VOLUME_DUPLICATE_POSITION', 'Slices at the same position have different pixels', {
+          details: { k, positionMm: plan.positions[k] ?? 0 },
+        });
+      }
+    }
+  }
+
+  const first = vec3(plan.slices[0]!.imagePositionPatient);
+  const voxels = direct ?? buildVoxels(plan, sources, options, first);
+
   const step = resampleTilt ? scale(plan.normal, plan.sliceStep) : sliceStepVector(plan);
   const kAxis: Vec3 = normalize(step);
   const sopInstanceUIDs = plan.slices.map((s) => s.sopInstanceUID);
@@ -143,7 +179,7 @@ export async function assembleVolume(
   };
   const volume = createVolume({
     voxels,
-    dimensions: [plan.columns, plan.rows, planes.length],
+    dimensions: [plan.columns, plan.rows, voxels.length / sliceSize],
     spacing: [plan.pixelSpacing[0], plan.pixelSpacing[1], norm(step)],
     origin: first,
     direction: [plan.rowCosine, plan.columnCosine, kAxis],

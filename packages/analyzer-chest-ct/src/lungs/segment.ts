@@ -74,24 +74,11 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
     pasteMask(cut, grid.dims, box, dilateBox(cropMask(airway.mask, grid.dims, box), boxDims(box), [1, 1, 0]), 0);
   }
   const comps = labelComponents(cut, grid.dims, 6);
-  let sumI = 0;
-  let nBody = 0;
-  for (let p = 0, row = 0; row < grid.dims[1] * grid.dims[2]; row++) {
-    for (let i = 0; i < grid.dims[0]; i++, p++) {
-      if (body[p] === 0) continue;
-      sumI += i;
-      nBody++;
-    }
-  }
-  const midI = airway.seedI ?? (nBody ? sumI / nBody : grid.dims[0] / 2);
+  const midI = airway.seedI ?? meanColumn(body, grid.dims) ?? grid.dims[0] / 2;
   const choice = chooseLungs(comps, grid, midI, o.minLungMl / voxelMl);
   checkAborted(options.signal);
 
-  const lab = new Uint8Array(hu.length);
-  for (let p = 0; p < lab.length; p++) {
-    if (body[p] === 0) continue;
-    lab[p] = airway.mask[p] !== 0 ? LungLabel.Airway : choice.sideOf[comps.labels[p]!]! || LungLabel.Body;
-  }
+  const lab = initialLabels(body, airway.mask, comps.labels, choice.sideOf);
   for (const l of choice.joined) splitJoined(comps.labels, l, grid, midI, o.junctionSearchMm, lab);
 
   // Per side: close with a ball (juxtapleural nodules, hilar vessels and masses) and fill 2D
@@ -145,18 +132,7 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
     ];
     const wDims = boxDims(wBox);
     const wMask = cropMask(lab, grid.dims, wBox, side);
-    const addedCol = new Int32Array(wDims[0]);
-    for (let i = 0; i < wDims[0]; i++) addedCol[i] = (((wBox[0] + i) / half[0]) | 0) - box[0];
-    let q = 0;
-    for (let k = 0; k < wDims[2]; k++) {
-      const kc = (((wBox[2] + k) / half[2]) | 0) - box[2];
-      for (let j = 0; j < wDims[1]; j++) {
-        const row = cropDims[0] * ((((wBox[1] + j) / half[1]) | 0) - box[1] + cropDims[1] * kc);
-        for (let i = 0; i < wDims[0]; i++, q++) {
-          if (added[row + addedCol[i]!] !== 0) wMask[q] = 1;
-        }
-      }
-    }
+    markAdded(wMask, wBox, added, box, half);
     // The seal, hole filling and medial test run on the mask's own bounding box plus twice the
     // seal's radii (a box closing adds nothing beyond that: identical to running them on wBox).
     const sealRadii = [half[0], half[1], half[2] > 1 ? 1 : 0] as const;
@@ -185,22 +161,7 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
   const labels = upsampleLabels(lab, grid.dims, f, ct.dimensions);
   // Volumes from the coarse labels weighted by the CT voxels each block holds (edge blocks are partial).
   const [nx, ny, nz] = ct.dimensions;
-  const blockSize = (n: number, fc: number, c: number): number => Math.min(n, (c + 1) * fc) - c * fc;
-  const counts = new Float64Array(5);
-  {
-    const [cx, cy, cz] = grid.dims;
-    let p = 0;
-    for (let kc = 0; kc < cz; kc++) {
-      const wk = blockSize(nz, f[2], kc);
-      for (let jc = 0; jc < cy; jc++) {
-        const wjk = wk * blockSize(ny, f[1], jc);
-        for (let ic = 0; ic < cx; ic++, p++) {
-          const l = lab[p]!;
-          if (l > 1) counts[l] = counts[l]! + wjk * blockSize(nx, f[0], ic);
-        }
-      }
-    }
-  }
+  const counts = labelVoxelCounts(lab, grid.dims, f, ct.dimensions);
   const fullMl = (ct.spacing[0] * ct.spacing[1] * ct.spacing[2]) / 1000;
   const right = counts[LungLabel.RightLung]! * fullMl;
   const left = counts[LungLabel.LeftLung]! * fullMl;
@@ -242,6 +203,7 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
       return edt[q] ?? 0;
     },
     warnings,
+    regions,
     workGrid: {
       factors: f,
       dims: grid.dims,
@@ -251,4 +213,76 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
       parenchyma: parenchymaMask(lab, medial),
     },
   };
+}
+
+/*
+ * The loops below run once per scan over the whole working grid; as functions of their own V8
+ * optimises them on their own instead of through segmentLungs as a whole.
+ */
+
+/** Mean column (i) of the body voxels, or undefined without any. */
+function meanColumn(body: Uint8Array, dims: readonly [number, number, number]): number | undefined {
+  let sumI = 0;
+  let nBody = 0;
+  for (let p = 0, row = 0; row < dims[1] * dims[2]; row++) {
+    for (let i = 0; i < dims[0]; i++, p++) {
+      if (body[p] === 0) continue;
+      sumI += i;
+      nBody++;
+    }
+  }
+  return nBody ? sumI / nBody : undefined;
+}
+
+/** Airway, the side of each chosen air component, or body, inside the body. */
+function initialLabels(body: Uint8Array, airway: Uint8Array, comps: Int32Array, sideOf: Uint8Array): Uint8Array {
+  const lab = new Uint8Array(body.length);
+  for (let p = 0; p < lab.length; p++) {
+    if (body[p] === 0) continue;
+    lab[p] = airway[p] !== 0 ? LungLabel.Airway : sideOf[comps[p]!]! || LungLabel.Body;
+  }
+  return lab;
+}
+
+/** Sets the voxels of `wMask` (box wBox of the working grid) whose coarser block is in `added` (box `box`). */
+function markAdded(wMask: Uint8Array, wBox: Box3, added: Uint8Array, box: Box3, half: Factors3): void {
+  const wDims = boxDims(wBox);
+  const cropDims = boxDims(box);
+  const addedCol = new Int32Array(wDims[0]);
+  for (let i = 0; i < wDims[0]; i++) addedCol[i] = (((wBox[0] + i) / half[0]) | 0) - box[0];
+  let q = 0;
+  for (let k = 0; k < wDims[2]; k++) {
+    const kc = (((wBox[2] + k) / half[2]) | 0) - box[2];
+    for (let j = 0; j < wDims[1]; j++) {
+      const row = cropDims[0] * ((((wBox[1] + j) / half[1]) | 0) - box[1] + cropDims[1] * kc);
+      for (let i = 0; i < wDims[0]; i++, q++) {
+        if (added[row + addedCol[i]!] !== 0) wMask[q] = 1;
+      }
+    }
+  }
+}
+
+/** CT voxels per label of the working grid (edge blocks are partial), indexed by label. */
+function labelVoxelCounts(
+  lab: Uint8Array,
+  dims: readonly [number, number, number],
+  f: Factors3,
+  ctDims: readonly [number, number, number],
+): Float64Array {
+  const [nx, ny, nz] = ctDims;
+  const blockSize = (n: number, fc: number, c: number): number => Math.min(n, (c + 1) * fc) - c * fc;
+  const counts = new Float64Array(5);
+  const [cx, cy, cz] = dims;
+  let p = 0;
+  for (let kc = 0; kc < cz; kc++) {
+    const wk = blockSize(nz, f[2], kc);
+    for (let jc = 0; jc < cy; jc++) {
+      const wjk = wk * blockSize(ny, f[1], jc);
+      for (let ic = 0; ic < cx; ic++, p++) {
+        const l = lab[p]!;
+        if (l > 1) counts[l] = counts[l]! + wjk * blockSize(nx, f[0], ic);
+      }
+    }
+  }
+  return counts;
 }

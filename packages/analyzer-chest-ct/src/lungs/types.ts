@@ -1,4 +1,5 @@
 import type { Volume } from '@lingshu/imaging';
+import type { LungRegions } from './regions.js';
 
 /** Labels of the lung label map (one byte per voxel on the analysed volume's grid). */
 export const LungLabel = {
@@ -26,6 +27,8 @@ export interface LungSegmentation {
   /** Distance (mm) from a voxel to the nearest pleural surface (lung boundary), for juxtapleural. */
   pleuralDistanceMm(i: number, j: number, k: number): number;
   warnings: Array<{ code: string; message: string }>;
+  /** Zone tables of the lungs on the CT grid (lungRegions of the labels), when the segmenter made them. */
+  regions?: LungRegions;
   /**
    * The coarse working grid the segmenter used (block means of the CT by `factors`), with its
    * labels: cheap coarse steps downstream (infection opening, candidate search) reuse it.

@@ -6,7 +6,7 @@ import { Tags } from '../tag.js';
 import { newUid } from '../uid.js';
 import { SOPClass } from '../uids.js';
 import { getNumbers, getString } from '../values.js';
-import { packBitFrames } from './pack.js';
+import { type LabelFrame, packBitFrames, packLabelFrames } from './pack.js';
 
 /** One segment of a binary SEG (PS3.3 C.8.20.4 Segment Description Macro). */
 export interface SegSegment {
@@ -209,38 +209,37 @@ export function writeSegmentation(input: SegInput): SegOutput {
   putDimensions(ds);
   putSharedGroups(ds, first);
 
-  // Frames ordered by segment, then slice; empty slices of a segment are left out.
-  const frames: Uint8Array[] = [];
+  // Frames ordered by segment, then slice; empty slices of a segment are left out. One pass over
+  // the label map finds the labels present in each slice; the bits are packed from it directly.
+  const present = new Uint8Array(256 * slices.length);
+  for (let k = 0, p = 0; k < slices.length; k++) {
+    const row = 256 * k;
+    for (const end = p + plane; p < end; p++) present[row + input.labels[p]!] = 1;
+  }
+  const frames: LabelFrame[] = [];
   const perFrame: Dataset[] = [];
   const framesPerSegment = new Map<number, number>();
   for (const seg of [...input.segments].sort((a, b) => a.number - b.number)) {
     let count = 0;
     slices.forEach((src, k) => {
-      const frame = new Uint8Array(plane);
-      let any = false;
-      for (let p = 0; p < plane; p++) {
-        if (input.labels[k * plane + p] === seg.number) {
-          frame[p] = 1;
-          any = true;
-        }
-      }
-      if (!any) return;
-      frames.push(frame);
+      if (present[256 * k + seg.number] === 0) return;
+      frames.push({ slice: k, value: seg.number });
       perFrame.push(frameItem(ds, src, seg.number, k));
       count++;
     });
     framesPerSegment.set(seg.number, count);
   }
+  let pixelData: Uint8Array;
   const firstSegment = input.segments[0];
   const firstSlice = slices[0];
   if (frames.length === 0 && firstSegment && firstSlice) {
     // A SEG needs at least one frame: an empty frame of the first segment says "nothing found".
-    frames.push(new Uint8Array(plane));
+    pixelData = packBitFrames([new Uint8Array(plane)], plane);
     perFrame.push(frameItem(ds, firstSlice, firstSegment.number, 0));
     framesPerSegment.set(firstSegment.number, 1);
-  }
+  } else pixelData = packLabelFrames(input.labels, plane, frames);
   putSeq(ds, 'PerFrameFunctionalGroupsSequence', perFrame);
-  put(ds, 'NumberOfFrames', frames.length);
+  put(ds, 'NumberOfFrames', perFrame.length);
 
   const seriesUid = getString(first, Tags.SeriesInstanceUID);
   if (seriesUid) {
@@ -254,6 +253,6 @@ export function writeSegmentation(input: SegInput): SegOutput {
     );
     putSeq(ds, 'ReferencedSeriesSequence', [series]);
   }
-  ds.set({ tag: Tags.PixelData, vr: 'OB', bytes: packBitFrames(frames, plane) });
+  ds.set({ tag: Tags.PixelData, vr: 'OB', bytes: pixelData });
   return { dataset: ds, sopInstanceUID, seriesInstanceUID, framesPerSegment };
 }

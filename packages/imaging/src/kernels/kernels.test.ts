@@ -207,6 +207,47 @@ describe('morphology', () => {
     expect(mismatches).toBe(0);
   });
 
+  it('dilates and erodes a small object in a large grid as brute-force ball tests', () => {
+    // The object sits off-centre, away from and against the grid border, so the EDT runs on a
+    // box around it; the result must be what a whole-grid ball test gives.
+    const d: Dims3 = [30, 26, 12];
+    const [nx, ny, nz] = d;
+    const r = 2.3;
+    for (const [ci, cj, ck] of [
+      [8, 17, 6],
+      [1, 24, 0],
+    ] as const) {
+      const obj = new Uint8Array(nx * ny * nz);
+      const blob = randomMask([5, 4, 3], 0.8, 3);
+      for (let k = 0; k < 3; k++)
+        for (let j = 0; j < 4; j++)
+          for (let i = 0; i < 5; i++) {
+            const [x, y, z] = [ci + i - 2, cj + j - 2, ck + k - 1];
+            if (x >= 0 && y >= 0 && z >= 0 && x < nx && y < ny && z < nz && blob[i + 5 * (j + 4 * k)])
+              obj[x + nx * (y + ny * z)] = 1;
+          }
+      const within = (p: number, q: number): boolean => {
+        const di = (p % nx) - (q % nx);
+        const dj = (((p / nx) | 0) % ny) - (((q / nx) | 0) % ny);
+        const dk = ((p / (nx * ny)) | 0) - ((q / (nx * ny)) | 0);
+        return (di * s[0]) ** 2 + (dj * s[1]) ** 2 + (dk * s[2]) ** 2 <= r * r;
+      };
+      const inside: number[] = [];
+      const outside: number[] = [];
+      for (let p = 0; p < obj.length; p++) (obj[p] ? inside : outside).push(p);
+      const dil = dilateBall(obj, d, s, r);
+      const ero = erodeBall(obj, d, s, r);
+      let mismatches = 0;
+      for (let p = 0; p < obj.length; p++) {
+        if (dil[p] !== (inside.some((q) => within(p, q)) ? 1 : 0)) mismatches++;
+        if (ero[p] !== (obj[p] && !outside.some((q) => within(p, q)) ? 1 : 0)) mismatches++;
+      }
+      expect(inside.length).toBeGreaterThan(10);
+      expect(countMask(dil)).toBeGreaterThan(inside.length);
+      expect(mismatches).toBe(0);
+    }
+  });
+
   it('dilates a point into a box and an anisotropic ball of the right size', () => {
     const d: Dims3 = [11, 11, 11];
     const p = new Uint8Array(1331);

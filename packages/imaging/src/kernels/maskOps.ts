@@ -31,6 +31,8 @@ export function boundingBox(
   value?: number | ((label: number) => boolean),
 ): Box3 | undefined {
   const keep = typeof value === 'function' ? value : undefined;
+  const target = typeof value === 'number' ? value : undefined;
+  const hit = (v: number): boolean => (keep ? keep(v) : target === undefined ? v !== 0 : v === target);
   const [nx, ny, nz] = dims;
   let i0 = nx;
   let j0 = ny;
@@ -38,19 +40,39 @@ export function boundingBox(
   let i1 = -1;
   let j1 = -1;
   let k1 = -1;
-  let p = 0;
+  // Row by row: the first hit from the left, then (only in rows with one) the last from the right.
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, p++) {
-        const v = labels[p]!;
-        if (keep ? !keep(v) : value === undefined ? v === 0 : v !== value) continue;
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        if (j > j1) j1 = j;
-        if (k < k0) k0 = k;
-        if (k > k1) k1 = k;
+      const row = nx * (j + ny * k);
+      let first = -1;
+      if (keep) {
+        for (let i = 0; i < nx; i++)
+          if (keep(labels[row + i]!)) {
+            first = i;
+            break;
+          }
+      } else if (target === undefined) {
+        for (let i = 0; i < nx; i++)
+          if (labels[row + i] !== 0) {
+            first = i;
+            break;
+          }
+      } else {
+        for (let i = 0; i < nx; i++)
+          if (labels[row + i] === target) {
+            first = i;
+            break;
+          }
       }
+      if (first < 0) continue;
+      let last = nx - 1;
+      while (last > first && !hit(labels[row + last]!)) last--;
+      if (first < i0) i0 = first;
+      if (last > i1) i1 = last;
+      if (j < j0) j0 = j;
+      if (j > j1) j1 = j;
+      if (k < k0) k0 = k;
+      k1 = k;
     }
   }
   return i1 < 0 ? undefined : [i0, j0, k0, i1, j1, k1];

@@ -1,5 +1,5 @@
 import { distanceTransformSquared } from './distanceTransform.js';
-import { invertMask } from './maskOps.js';
+import { boundingBox, boxDims, cropMask, expandBox, invertMask, pasteMask } from './maskOps.js';
 import type { Dims3, Mask, Spacing3 } from './types.js';
 
 /**
@@ -101,18 +101,47 @@ export function erodeBox(mask: Mask, dims: Dims3, radii: readonly [number, numbe
   return morphBoxes(mask, dims, radii, [true]);
 }
 
-/** Dilation by a ball of `radiusMm` (voxel centres within the radius, anisotropic spacing; via the exact EDT). */
+/**
+ * Dilation by a ball of `radiusMm` (voxel centres within the radius, anisotropic spacing; via the
+ * exact EDT). Only the mask's bounding box grown by more than the radius can change: the EDT
+ * runs on that box.
+ */
 export function dilateBall(mask: Mask, dims: Dims3, spacing: Spacing3, radiusMm: number): Mask {
-  const d2 = distanceTransformSquared(invertMask(mask), dims, spacing);
-  const r2 = radiusMm * radiusMm;
   const out = new Uint8Array(mask.length);
-  for (let p = 0; p < out.length; p++) out[p] = mask[p] !== 0 || d2[p]! <= r2 ? 1 : 0;
+  const box0 = boundingBox(mask, dims);
+  if (!box0) return out;
+  const margin = [0, 1, 2].map((a) => Math.ceil(radiusMm / spacing[a]!) + 1) as [number, number, number];
+  const box = expandBox(box0, margin, dims);
+  const boxed = boxDims(box);
+  const whole = boxed[0] === dims[0] && boxed[1] === dims[1] && boxed[2] === dims[2];
+  const local = whole ? mask : cropMask(mask, dims, box);
+  const r2 = radiusMm * radiusMm;
+  const d2 = distanceTransformSquared(invertMask(local), boxed, spacing, r2);
+  const grown = whole ? out : new Uint8Array(local.length);
+  for (let q = 0; q < local.length; q++) grown[q] = local[q] !== 0 || d2[q]! <= r2 ? 1 : 0;
+  if (!whole) pasteMask(out, dims, box, grown, 1);
   return out;
 }
 
-/** Erosion by a ball of `radiusMm`. */
+/**
+ * Erosion by a ball of `radiusMm` (equal to NOT dilateBall(NOT mask)): the voxels of the mask
+ * farther than the radius from any other voxel of the grid. The nearest such voxel of a mask
+ * voxel lies within the mask's bounding box grown by one voxel, so the EDT runs on that box.
+ */
 export function erodeBall(mask: Mask, dims: Dims3, spacing: Spacing3, radiusMm: number): Mask {
-  return invertMask(dilateBall(invertMask(mask), dims, spacing, radiusMm));
+  const out = new Uint8Array(mask.length);
+  const box0 = boundingBox(mask, dims);
+  if (!box0) return out;
+  const box = expandBox(box0, [1, 1, 1], dims);
+  const boxed = boxDims(box);
+  const whole = boxed[0] === dims[0] && boxed[1] === dims[1] && boxed[2] === dims[2];
+  const local = whole ? mask : cropMask(mask, dims, box);
+  const r2 = radiusMm * radiusMm;
+  const d2 = distanceTransformSquared(local, boxed, spacing, r2);
+  const kept = whole ? out : new Uint8Array(local.length);
+  for (let q = 0; q < local.length; q++) kept[q] = local[q] !== 0 && d2[q]! > r2 ? 1 : 0;
+  if (!whole) pasteMask(out, dims, box, kept, 1);
+  return out;
 }
 
 /** Closing (dilate then erode) by a ball: fills gaps and concavities narrower than the ball. */

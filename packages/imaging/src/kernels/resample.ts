@@ -20,9 +20,24 @@ export function downsampleMean(values: NumericArray, dims: Dims3, f: Factors3): 
   for (let c = 0; c < cx; c++) wi[c] = Math.min(nx, (c + 1) * f[0]) - c * f[0];
   // 2 × 2 blocks in-plane (the usual factor for 512² CT): both rows of a block in one sweep.
   const pairs = f[0] === 2 && f[1] === 2 && nx % 2 === 0 && ny % 2 === 0;
+  const plane = nx * ny;
   for (let kc = 0; kc < cz; kc++) {
-    sum.fill(0);
     const k1 = Math.min(nz, (kc + 1) * f[2]);
+    if (pairs && f[2] === 2 && k1 - kc * 2 === 2) {
+      // 2 × 2 × 2 blocks: each block summed at once (the same sums, in the same order, as below).
+      const o = cx * cy * kc;
+      for (let jc = 0; jc < cy; jc++) {
+        let p = nx * (2 * jc + ny * 2 * kc);
+        for (let c = jc * cx, end = c + cx; c < end; c++, p += 2) {
+          const q = p + plane;
+          const lower = values[p]! + values[p + 1]! + (values[p + nx]! + values[p + nx + 1]!);
+          const v = Math.round((lower + (values[q]! + values[q + 1]!) + (values[q + nx]! + values[q + nx + 1]!)) / 8);
+          out[o + c] = v < -32768 ? -32768 : v > 32767 ? 32767 : v;
+        }
+      }
+      continue;
+    }
+    sum.fill(0);
     for (let k = kc * f[2]; pairs && k < k1; k++) {
       for (let jc = 0; jc < cy; jc++) {
         let p = nx * (2 * jc + ny * k);
