@@ -206,7 +206,10 @@ describe('AI contours and nodule growth (real chest CT results)', () => {
     const report = res.json().report as {
       sections: { findings: string; impression: string };
       structured: {
-        findings: Array<{ id: string; growth?: { priorStudyDate: string; intervalDays: number; growingVolume: boolean } }>;
+        findings: Array<{
+          id: string;
+          growth?: { priorStudyDate: string; intervalDays: number; growingVolume: boolean };
+        }>;
       };
     };
     const drafted = report.structured.findings.find((f) => f.id === nodule.id);
