@@ -18,6 +18,8 @@ export const ORTHANC = '/usr/sbin/Orthanc';
 export const ORTHANC_DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
 
 export interface Peer {
+  /** The server's process id (its CPU time is read from /proc). */
+  pid: number;
   /** `Lingshu`, `Lingshu+PG` (index on a PostgreSQL server) or `Orthanc`. */
   name: string;
   /** DICOMweb root, without a trailing slash. */
@@ -78,14 +80,25 @@ export function hasOrthanc(): boolean {
  * `lingshu serve` in a child process; with `databaseUrl` its index is on that PostgreSQL server,
  * in a throw-away schema dropped at stop.
  */
-export async function startLingshu(databaseUrl?: string): Promise<Peer> {
+export async function startLingshu(databaseUrl?: string, nodeArgs: readonly string[] = []): Promise<Peer> {
   const schema = databaseUrl ? `lingshu_bench_${randomBytes(6).toString('hex')}` : '';
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-archive-'));
   const httpPort = await freePort();
   const dicomPort = await freePort();
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data', dataDir, '--http-port', String(httpPort), '--dicom-port', String(dicomPort), '--no-demo'],
+    [
+      ...nodeArgs,
+      CLI,
+      'serve',
+      '--data',
+      dataDir,
+      '--http-port',
+      String(httpPort),
+      '--dicom-port',
+      String(dicomPort),
+      '--no-demo',
+    ],
     {
       cwd: REPO_ROOT,
       // The embedded default (PGlite), whatever the calling shell has configured.
@@ -107,6 +120,7 @@ export async function startLingshu(databaseUrl?: string): Promise<Peer> {
     throw e;
   });
   return {
+    pid: child.pid ?? 0,
     name: databaseUrl ? 'Lingshu+PG' : 'Lingshu',
     dicomweb: `http://127.0.0.1:${httpPort}/dicomweb`,
     aeTitle: 'LINGSHU',
@@ -149,6 +163,7 @@ export async function startOrthanc(): Promise<Peer> {
     throw e;
   });
   return {
+    pid: child.pid ?? 0,
     name: 'Orthanc',
     dicomweb: `http://127.0.0.1:${httpPort}/dicom-web`,
     aeTitle: 'ORTHANC',

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type ErrorCode, LingshuError, parseDicom, toLingshuError } from '@lingshu/dicom';
-import type { Kysely } from 'kysely';
-import type { ArchiveSchema } from './db/schema.js';
 import { extractRecord, type InstanceRecord } from './extract.js';
-import { type ExistingInstance, findExisting, type IndexConnection, indexBatch, type Prepared } from './ingestIndex.js';
+import {
+  type IndexConnection,
+  type IngestOutcome,
+  ingestIndexBatch,
+  type Prepared,
+  unindexedKeys,
+} from './ingestIndex.js';
 import { DEFAULT_INSTITUTION_PK } from './institutions.js';
 import type { ObjectStore } from './objectStore.js';
 
@@ -51,10 +55,11 @@ function rejected(item: StoreItem, e: unknown): StoreResult {
 }
 
 /**
- * Stores a batch: parse and validate every item, look up the SOP Instance UIDs already indexed
- * (one query), write the new files to the object store, then index the whole batch in one
- * statement (`ingestIndex.ts`). Files are durable before the index statement runs, so an index row
- * never points at a missing or partial file.
+ * Stores a batch: parse, validate and hash every item, write the files (data synced, renamed into
+ * place, one directory sync per folder), then one index statement (`ingestIndex.ts`) decides what
+ * each instance is (new, a re-send, a conflict, refused) and indexes the accepted ones. Files are
+ * durable before the index statement runs, so an index row never points at a missing or partial
+ * file; the files the statement did not accept are removed afterwards (never one the index names).
  */
 export async function ingestBatch(
   index: IndexConnection,
@@ -94,6 +99,14 @@ export async function ingestBatch(
     seriesInstanceUID: p.record.series.uid,
     sopClassUID: p.record.instance.sopClassUid,
   });
+  const conflict = (p: Prepared): StoreResult =>
+    rejected(
+      items[p.index]!,
+      new LingshuError(
+        'ARCHIVE_DUPLICATE_CONFLICT',
+        'An instance with this SOP Instance UID exists with different content',
+      ),
+    );
 
   // Same SOP Instance UID twice in one batch: identical bytes are duplicates of the first; different
   // bytes conflict (reject: the later one is rejected; overwrite: the later one wins).
@@ -112,60 +125,22 @@ export async function ingestBatch(
       conflicts.push(p);
     }
   }
-  let candidates = [...bySop.values()];
-  // The files are written while the index is asked which of these instances it already has: the
-  // data syncs overlap that query. A file that turns out not to be needed (duplicate, conflict,
-  // refused) is removed again, unless it is the stored instance's own file (same name, same bytes).
-  const writes = new Map(candidates.map((p) => [p.index, writeFile(store, p)]));
-  let existing: Map<string, ExistingInstance>;
-  try {
-    existing = await findExisting(index, candidates);
-    candidates = await refuseForeign(index.db, candidates, existing, (p) => {
-      results[p.index] = rejected(items[p.index]!, new LingshuError('ARCHIVE_STUDY_NOT_WRITABLE'));
-    });
-  } catch (e) {
-    // Unindexed files are harmless (a later store of the same instance reuses the name); which of
-    // them an existing row names is unknown here, so none is removed.
-    await Promise.all(writes.values());
-    throw e;
-  }
-  const toInsert: Prepared[] = [];
-  const toOverwrite: Array<Prepared & { oldKey: string }> = [];
-  for (const p of candidates) {
-    const old = existing.get(p.record.instance.sopUid);
-    if (!old) toInsert.push(p);
-    else if (old.sha256 === p.sha256) results[p.index] = { ...base(p), status: 'duplicate' };
-    else if (policy === 'overwrite') toOverwrite.push({ ...p, oldKey: old.storage_key });
-    else conflicts.push(p);
-  }
-  for (const p of conflicts) {
-    results[p.index] = rejected(
-      items[p.index]!,
-      new LingshuError(
-        'ARCHIVE_DUPLICATE_CONFLICT',
-        'An instance with this SOP Instance UID exists with different content',
-      ),
-    );
-  }
 
-  // Files first: every file the batch indexes is durable (data synced, renamed into place, folder
-  // synced) before the one index statement runs, so an index row never points at a missing or
-  // partial file. An item whose file cannot be written is rejected alone.
-  const needed = [...toInsert, ...toOverwrite];
-  const ok = await settleFiles(store, bySop, writes, needed, existing, (p, e) => {
+  // Files first: every candidate's file is durable before the one index statement runs. A
+  // re-sent instance's file has the stored file's name and bytes, so rewriting it changes nothing.
+  // An item whose file cannot be written is rejected alone.
+  const written = await writeFiles(index, store, [...bySop.values()], (p, e) => {
     results[p.index] = rejected(items[p.index]!, e);
   });
-  const inserts = toInsert.filter((p) => ok.has(p.index));
-  const overwrites = toOverwrite.filter((p) => ok.has(p.index));
-  let owners = new Map<string, string>();
-  if (inserts.length > 0 || overwrites.length > 0 || conflicts.length > 0) {
+  if (written.length > 0 || conflicts.length > 0) {
+    let outcome: IngestOutcome;
     try {
-      owners = await indexBatch(index, inserts, overwrites, conflicts);
+      outcome = await ingestIndexBatch(index, written, conflicts, policy === 'overwrite');
     } catch (e) {
-      // Nothing partial: the new files of the failed statement go. Then, so that one bad instance
-      // cannot take good neighbours with it, each item of a multi-item batch is retried on its own.
-      await Promise.all([...inserts, ...overwrites].map((p) => store.delete(p.key).catch(() => undefined)));
-      const failed = [...inserts, ...overwrites, ...conflicts];
+      // Nothing partial: the batch's files that no index row names go. Then, so that one bad
+      // instance cannot take good neighbours with it, each item of a multi-item batch is retried alone.
+      await removeUnindexed(index, store, written);
+      const failed = [...written, ...conflicts];
       if (failed.length > 1) {
         for (const p of failed) {
           const [single] = await ingestBatch(index, store, [items[p.index]!], policy);
@@ -177,94 +152,69 @@ export async function ingestBatch(
       for (const p of failed) results[p.index] = rejected(items[p.index]!, err);
       return results;
     }
+    const owned = (p: Prepared): Pick<StoreResult, 'institutionPk' | 'foreignStudy'> => {
+      const owner = outcome.owners.get(p.record.study.uid);
+      if (owner === undefined) return {};
+      return { institutionPk: owner, ...(owner !== p.institutionPk ? { foreignStudy: true } : {}) };
+    };
+    const unneeded: string[] = [];
+    for (const p of written) {
+      const d = outcome.decided.get(p.record.instance.sopUid);
+      if (d?.status === 'inserted') results[p.index] ??= { ...base(p), ...owned(p) };
+      else if (d?.status === 'overwritten') {
+        results[p.index] = { ...base(p), ...owned(p), status: 'overwritten' };
+        if (d.oldKey !== null && d.oldKey !== p.key) unneeded.push(d.oldKey);
+      } else {
+        if (d?.status === 'duplicate') results[p.index] = { ...base(p), status: 'duplicate' };
+        else if (d?.status === 'conflict') results[p.index] = conflict(p);
+        else if (d?.status === 'refused')
+          results[p.index] = rejected(items[p.index]!, new LingshuError('ARCHIVE_STUDY_NOT_WRITABLE'));
+        else results[p.index] = rejected(items[p.index]!, new LingshuError('INTERNAL', 'The index gave no decision'));
+        if (d?.oldKey !== p.key) unneeded.push(p.key);
+      }
+    }
+    await Promise.all(unneeded.map((k) => store.delete(k).catch(() => undefined)));
   }
-  const owned = (p: Prepared): Pick<StoreResult, 'institutionPk' | 'foreignStudy'> => {
-    const owner = owners.get(p.record.study.uid);
-    if (owner === undefined) return {};
-    return { institutionPk: owner, ...(owner !== p.institutionPk ? { foreignStudy: true } : {}) };
-  };
-  for (const p of inserts) results[p.index] ??= { ...base(p), ...owned(p) };
-  for (const p of overwrites) {
-    results[p.index] = { ...base(p), ...owned(p), status: 'overwritten' };
-    if (p.oldKey !== p.key) await store.delete(p.oldKey).catch(() => undefined);
-  }
+  for (const p of conflicts) results[p.index] = conflict(p);
   return results;
 }
 
 /**
- * Items that may not go into a study of another institution ('reject') are refused when their
- * study, or the study of the instance they would replace, belongs to someone else; the others are
- * returned. One query for the whole batch.
+ * Writes the candidates' files (data synced, renamed into place) and then syncs their folders
+ * once each. Returns the candidates whose file is durable; the others are failed.
  */
-async function refuseForeign(
-  db: Kysely<ArchiveSchema>,
-  candidates: Prepared[],
-  existing: ReadonlyMap<string, { institution_pk: string }>,
-  refuse: (p: Prepared) => void,
-): Promise<Prepared[]> {
-  const strict = candidates.filter((p) => p.rejectForeign);
-  if (strict.length === 0) return candidates;
-  const rows = await db
-    .selectFrom('studies')
-    .select(['study_uid', 'institution_pk'])
-    .where('study_uid', 'in', [...new Set(strict.map((p) => p.record.study.uid))])
-    .execute();
-  const owner = new Map(rows.map((r) => [r.study_uid, String(r.institution_pk)]));
-  return candidates.filter((p) => {
-    if (!p.rejectForeign) return true;
-    const studyOwner = owner.get(p.record.study.uid);
-    const instanceOwner = existing.get(p.record.instance.sopUid)?.institution_pk;
-    const foreign =
-      (studyOwner !== undefined && studyOwner !== p.institutionPk) ||
-      (instanceOwner !== undefined && instanceOwner !== p.institutionPk);
-    if (foreign) refuse(p);
-    return !foreign;
-  });
-}
-
-/** Writes one file (data synced, renamed into place; its folder is synced later): the error, if any. */
-function writeFile(store: ObjectStore, p: Prepared): Promise<{ error: unknown } | undefined> {
-  return store.put(p.key, p.bytes, { deferDirSync: true }).then(
-    () => undefined,
-    (error: unknown) => ({ error }),
-  );
-}
-
-/**
- * Waits for the batch's file writes; removes the files no item needs (never the file an existing
- * index row names); syncs the folders of the needed ones once each. Returns the `index` of every
- * needed item whose file is durable; the others are failed.
- */
-async function settleFiles(
+async function writeFiles(
+  index: IndexConnection,
   store: ObjectStore,
-  written: ReadonlyMap<string, Prepared>,
-  writes: ReadonlyMap<number, Promise<{ error: unknown } | undefined>>,
-  needed: readonly Prepared[],
-  existing: ReadonlyMap<string, ExistingInstance>,
+  candidates: readonly Prepared[],
   fail: (p: Prepared, e: unknown) => void,
-): Promise<Set<number>> {
-  const need = new Set(needed.map((p) => p.index));
-  const outcome = new Map<number, { error: unknown } | undefined>();
-  for (const [i, write] of writes) outcome.set(i, await write);
-  const spare = [...written.values()].filter(
-    (p) =>
-      !need.has(p.index) &&
-      outcome.get(p.index) === undefined &&
-      existing.get(p.record.instance.sopUid)?.storage_key !== p.key,
+): Promise<Prepared[]> {
+  const outcomes = await Promise.all(
+    candidates.map((p) =>
+      store.put(p.key, p.bytes, { deferDirSync: true }).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      ),
+    ),
   );
-  await Promise.all(spare.map((p) => store.delete(p.key).catch(() => undefined)));
   const ok: Prepared[] = [];
-  for (const p of needed) {
-    const failure = outcome.get(p.index);
+  candidates.forEach((p, i) => {
+    const failure = outcomes[i];
     if (failure) fail(p, failure.error);
     else ok.push(p);
-  }
+  });
   try {
     await store.syncDirectories(ok.map((p) => p.key));
-    return new Set(ok.map((p) => p.index));
+    return ok;
   } catch (e) {
-    await Promise.all(ok.map((p) => store.delete(p.key).catch(() => undefined)));
+    await removeUnindexed(index, store, ok);
     for (const p of ok) fail(p, e);
-    return new Set();
+    return [];
   }
+}
+
+/** Removes the files of `items` that no index row names; when the index cannot say, none. */
+async function removeUnindexed(index: IndexConnection, store: ObjectStore, items: readonly Prepared[]): Promise<void> {
+  const keys = await unindexedKeys(index, items).catch(() => []);
+  await Promise.all(keys.map((k) => store.delete(k).catch(() => undefined)));
 }

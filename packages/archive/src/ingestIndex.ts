@@ -17,10 +17,18 @@ export interface Prepared {
   bytes: Uint8Array;
 }
 
-export interface ExistingInstance {
-  sha256: string;
-  storage_key: string;
-  institution_pk: string;
+/** What the index made of one candidate (lingshu_ingest_batch, db/indexBatch.ts). */
+export interface Decision {
+  status: 'inserted' | 'overwritten' | 'duplicate' | 'conflict' | 'refused';
+  /** The file the index already names for this SOP Instance UID (null when none). */
+  oldKey: string | null;
+}
+
+export interface IngestOutcome {
+  /** By SOP Instance UID, for every candidate. */
+  decided: Map<string, Decision>;
+  /** Owner institution of each study that received instances. */
+  owners: Map<string, string>;
 }
 
 function jsonWithoutNul(value: unknown): string {
@@ -28,25 +36,22 @@ function jsonWithoutNul(value: unknown): string {
   return JSON.stringify(value).replace(/\\u0000/g, '');
 }
 
-/** Indexed instances among `candidates` (by SOP Instance UID), with their hash, file and study owner. */
-export async function findExisting(
-  index: IndexConnection,
-  candidates: readonly Prepared[],
-): Promise<Map<string, ExistingInstance>> {
-  const existing = new Map<string, ExistingInstance>();
-  if (candidates.length === 0) return existing;
-  // Validated UIDs (digits and dots, extract.ts) as a literal list: the planner sees the values and
-  // probes the unique index, whatever the table's size.
-  const uids = candidates.map((p) => `'${p.record.instance.sopUid.replaceAll("'", "''")}'`).join(',');
+/** Validated UIDs (digits and dots, extract.ts) as a literal list for `IN (…)`. */
+function uidList(uids: readonly string[]): string {
+  return uids.map((u) => `'${u.replaceAll("'", "''")}'`).join(',');
+}
+
+/**
+ * Of these items' files, the names the index does not record (a file to remove after a failed
+ * batch: a re-sent instance's file has the stored file's name and must stay). One query.
+ */
+export async function unindexedKeys(index: IndexConnection, items: readonly Prepared[]): Promise<string[]> {
+  if (items.length === 0) return [];
   const { rows } = await index.executeSql(
-    `SELECT i.sop_uid, i.sha256, i.storage_key, st.institution_pk::text AS institution_pk
-     FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk
-     WHERE i.sop_uid IN (${uids})`,
+    `SELECT storage_key FROM instances WHERE sop_uid IN (${uidList(items.map((p) => p.record.instance.sopUid))})`,
   );
-  for (const r of rows as Array<ExistingInstance & { sop_uid: string }>) {
-    existing.set(r.sop_uid, { sha256: r.sha256, storage_key: r.storage_key, institution_pk: String(r.institution_pk) });
-  }
-  return existing;
+  const indexed = new Set((rows as Array<{ storage_key: string }>).map((r) => r.storage_key));
+  return items.map((p) => p.key).filter((k) => !indexed.has(k));
 }
 
 function uniqueBy<T>(values: readonly T[], key: (v: T) => string): T[] {
@@ -62,13 +67,13 @@ function firstBy<T>(values: readonly T[], key: (v: T) => string): T[] {
   return [...m.values()];
 }
 
-/** The argument of `lingshu_index_batch` (db/indexBatch.ts) for one batch. */
-export function indexBatchJson(
-  inserts: readonly Prepared[],
-  overwrites: readonly Prepared[],
+/** The argument of `lingshu_ingest_batch` (db/indexBatch.ts) for one batch. */
+export function ingestBatchJson(
+  candidates: readonly Prepared[],
   conflicts: readonly Prepared[],
+  overwrite: boolean,
 ): string {
-  const all = [...inserts, ...overwrites];
+  const all = candidates;
   const patients = uniqueBy(all, (p) => p.record.patient.key).map(({ record: { patient: p } }) => ({
     patient_key: p.key,
     patient_id: p.patientId,
@@ -107,6 +112,10 @@ export function indexBatchJson(
     n,
     sop_uid: p.record.instance.sopUid,
     series_uid: p.record.series.uid,
+    study_uid: p.record.study.uid,
+    patient_key: p.record.patient.key,
+    institution_pk: p.institutionPk,
+    reject_foreign: p.rejectForeign,
     sop_class_uid: p.record.instance.sopClassUid,
     instance_number: p.record.instance.number,
     transfer_syntax_uid: p.record.instance.transferSyntaxUid,
@@ -118,33 +127,39 @@ export function indexBatchJson(
     storage_key: p.key,
     metadata: p.record.metadata,
   }));
-  const change = (type: string) => (p: Prepared) => ({
-    change_type: type,
+  // The change log if every candidate turns out new (the SQL rebuilds it otherwise).
+  const changes = all.map((p, n) => ({
+    n,
+    change_type: 'NewInstance',
     resource_level: 'INSTANCE',
     resource_uid: p.record.instance.sopUid,
     study_uid: p.record.study.uid,
-  });
-  const changes = [
-    ...inserts.map(change('NewInstance')),
-    ...overwrites.map(change('UpdatedInstance')),
-    ...conflicts.map(change('RejectedConflict')),
-  ].map((c, n) => ({ n, ...c }));
-  return jsonWithoutNul({ patients, studies, series, instances, changes });
+  }));
+  const conflicted = conflicts.map((p, n) => ({ n, sop_uid: p.record.instance.sopUid, study_uid: p.record.study.uid }));
+  return jsonWithoutNul({ overwrite, patients, studies, series, instances, changes, conflicts: conflicted });
 }
 
 /**
- * Indexes the batch (files already durable) in one statement and one implicit transaction;
- * returns the owner institution of each of the batch's studies.
+ * Decides and indexes the batch (every candidate's file already durable) in one statement and
+ * one implicit transaction: the only index round trip of an ingest batch.
  */
-export async function indexBatch(
+export async function ingestIndexBatch(
   index: IndexConnection,
-  inserts: readonly Prepared[],
-  overwrites: readonly Prepared[],
+  candidates: readonly Prepared[],
   conflicts: readonly Prepared[],
-): Promise<Map<string, string>> {
-  const batch = dollarQuoted(indexBatchJson(inserts, overwrites, conflicts));
-  const { rows } = await index.executeSql(`SELECT lingshu_index_batch(${batch}::jsonb) AS result`);
+  overwrite: boolean,
+): Promise<IngestOutcome> {
+  const batch = dollarQuoted(ingestBatchJson(candidates, conflicts, overwrite));
+  const { rows } = await index.executeSql(`SELECT lingshu_ingest_batch(${batch}::jsonb) AS result`);
   const raw = (rows[0] as { result?: unknown } | undefined)?.result;
-  const result = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { owners?: Record<string, string> } | undefined;
-  return new Map(Object.entries(result?.owners ?? {}).map(([study, pk]) => [study, String(pk)]));
+  const result = (typeof raw === 'string' ? JSON.parse(raw) : raw) as
+    | {
+        decided?: Array<{ sop_uid: string; status: Decision['status']; old_key: string | null }>;
+        owners?: Record<string, string>;
+      }
+    | undefined;
+  return {
+    decided: new Map((result?.decided ?? []).map((d) => [d.sop_uid, { status: d.status, oldKey: d.old_key }])),
+    owners: new Map(Object.entries(result?.owners ?? {}).map(([study, pk]) => [study, String(pk)])),
+  };
 }

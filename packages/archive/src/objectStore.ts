@@ -27,6 +27,9 @@ export function assertSafeKey(key: string): void {
 
 /** Files on a local filesystem; writes are atomic (temp file, fdatasync, rename, fsync directory). */
 export class FileSystemObjectStore implements ObjectStore {
+  /** Folders this store has made or found (a series' instances share one: one mkdir, not one per file). */
+  private readonly folders = new Set<string>();
+
   constructor(
     readonly root: string,
     private readonly durable = true,
@@ -40,10 +43,15 @@ export class FileSystemObjectStore implements ObjectStore {
   async put(key: string, bytes: Uint8Array, options: { deferDirSync?: boolean } = {}): Promise<void> {
     const target = this.path(key);
     const dir = dirname(target);
-    await mkdir(dir, { recursive: true });
+    if (!this.folders.has(dir)) await this.makeFolder(dir);
     const temp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
     try {
-      const handle = await open(temp, 'w');
+      const handle = await open(temp, 'w').catch(async (e: unknown) => {
+        // The folder went away since it was made (removed by hand): make it again.
+        if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
+        await this.makeFolder(dir);
+        return open(temp, 'w');
+      });
       try {
         await handle.writeFile(bytes);
         // fdatasync: the data and the size it needs to be read back; the name is made durable by
@@ -58,6 +66,12 @@ export class FileSystemObjectStore implements ObjectStore {
       await rm(temp, { force: true });
       throw new LingshuError('ARCHIVE_STORAGE_FAILED', 'Could not write an instance file', { cause });
     }
+  }
+
+  private async makeFolder(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    if (this.folders.size >= 10_000) this.folders.clear();
+    this.folders.add(dir);
   }
 
   async syncDirectories(keys: readonly string[]): Promise<void> {

@@ -131,3 +131,111 @@ BEGIN
 END
 $fn$
 `;
+
+/**
+ * `lingshu_ingest_batch(batch jsonb)`: the whole index side of an ingest batch in one statement,
+ * so a STOW-RS request or a micro-batch costs one round trip: decides what each instance is (new,
+ * an identical re-send, a different instance under a known SOP Instance UID, or refused because
+ * its study belongs to another institution), then indexes the accepted ones with
+ * `lingshu_index_batch` (whose statements, like these, PL/pgSQL plans once per connection).
+ *
+ * Batch: `lingshu_index_batch`'s argument for the case that every candidate (its file already
+ * durable) is new: `patients`, `studies`, `series`, `instances` and `changes` (NewInstance for
+ * each), where each instance also has `study_uid`, `patient_key`, `institution_pk` (text) and
+ * `reject_foreign`; plus `overwrite` (the duplicate policy) and `conflicts`, the instances refused
+ * before the call (same SOP Instance UID twice in the batch with different bytes), logged as
+ * RejectedConflict. That case goes straight to `lingshu_index_batch`; otherwise the batch is
+ * filtered to the accepted instances (studies, series and patients without one are left alone; a
+ * new study belongs to its first accepted instance's institution) and its change log rebuilt.
+ *
+ * Returns `{ decided: [{ sop_uid, status, old_key }], owners: { <study_uid>: "<pk>" } }`, status
+ * one of inserted, overwritten, duplicate, conflict, refused; `old_key` is the file the index
+ * already names for that SOP Instance UID (null when none).
+ */
+export const INGEST_BATCH_FUNCTION = `
+CREATE OR REPLACE FUNCTION lingshu_ingest_batch(b jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+DECLARE
+  decided jsonb;
+  accepted jsonb;
+  indexed jsonb := '{}';
+BEGIN
+  -- One index probe per instance (LATERAL keeps the planner off a full scan whatever the sizes).
+  SELECT coalesce(jsonb_agg(jsonb_build_object('sop_uid', d.sop_uid, 'status', d.status, 'old_key', d.old_key)
+                            ORDER BY d.n), '[]')
+  INTO decided
+  FROM (
+    SELECT x.n, x.sop_uid, old.storage_key AS old_key,
+      CASE
+        WHEN x.reject_foreign AND (so.owner <> x.institution_pk OR old.owner <> x.institution_pk) THEN 'refused'
+        WHEN old.storage_key IS NULL THEN 'inserted'
+        WHEN old.sha256 = x.sha256 THEN 'duplicate'
+        WHEN coalesce((b->>'overwrite')::boolean, false) THEN 'overwritten'
+        ELSE 'conflict'
+      END AS status
+    FROM jsonb_to_recordset(coalesce(b->'instances', '[]')) AS x(n bigint, sop_uid text, sha256 text,
+         study_uid text, institution_pk text, reject_foreign boolean)
+    LEFT JOIN LATERAL (
+      SELECT i.sha256, i.storage_key, st.institution_pk::text AS owner
+      FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk
+      WHERE i.sop_uid = x.sop_uid
+    ) old ON true
+    LEFT JOIN LATERAL (
+      SELECT s.institution_pk::text AS owner FROM studies s WHERE s.study_uid = x.study_uid
+    ) so ON true
+  ) d;
+
+  -- The common case: every candidate is new. The batch as sent is what lingshu_index_batch takes
+  -- (its changes and owners were built for that case); nothing to filter.
+  IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(decided) e WHERE e->>'status' <> 'inserted')
+     AND jsonb_array_length(coalesce(b->'conflicts', '[]')) = 0 THEN
+    IF jsonb_array_length(decided) > 0 THEN
+      indexed := lingshu_index_batch(b);
+    END IF;
+    RETURN jsonb_build_object('decided', decided, 'owners', coalesce(indexed->'owners', '{}'));
+  END IF;
+
+  WITH d AS (
+    SELECT e->>'sop_uid' AS sop_uid, e->>'status' AS status FROM jsonb_array_elements(decided) e
+  ), cand AS (
+    SELECT i, d.status FROM jsonb_array_elements(coalesce(b->'instances', '[]')) i JOIN d ON d.sop_uid = i->>'sop_uid'
+  ), ok AS (
+    SELECT i FROM cand WHERE status IN ('inserted', 'overwritten')
+  ), changes AS (
+    SELECT row_number() OVER (ORDER BY u.rank, u.pos) AS n, u.change_type, u.sop_uid, u.study_uid
+    FROM (
+      SELECT CASE c.status WHEN 'inserted' THEN 1 WHEN 'overwritten' THEN 2 ELSE 4 END AS rank,
+             (c.i->>'n')::bigint AS pos,
+             CASE c.status WHEN 'inserted' THEN 'NewInstance' WHEN 'overwritten' THEN 'UpdatedInstance'
+                           ELSE 'RejectedConflict' END AS change_type,
+             c.i->>'sop_uid' AS sop_uid, c.i->>'study_uid' AS study_uid
+      FROM cand c WHERE c.status IN ('inserted', 'overwritten', 'conflict')
+      UNION ALL
+      SELECT 3, (c->>'n')::bigint, 'RejectedConflict', c->>'sop_uid', c->>'study_uid'
+      FROM jsonb_array_elements(coalesce(b->'conflicts', '[]')) c
+    ) u
+  )
+  SELECT jsonb_build_object(
+    'instances', coalesce((SELECT jsonb_agg(ok.i ORDER BY (ok.i->>'n')::bigint) FROM ok), '[]'),
+    'series', coalesce((SELECT jsonb_agg(s ORDER BY (s->>'n')::bigint)
+                        FROM jsonb_array_elements(coalesce(b->'series', '[]')) s
+                        WHERE s->>'series_uid' IN (SELECT ok.i->>'series_uid' FROM ok)), '[]'),
+    'studies', coalesce((SELECT jsonb_agg(s || jsonb_build_object('institution_pk',
+                          (SELECT ok.i->>'institution_pk' FROM ok WHERE ok.i->>'study_uid' = s->>'study_uid'
+                           ORDER BY (ok.i->>'n')::bigint LIMIT 1)) ORDER BY (s->>'n')::bigint)
+                         FROM jsonb_array_elements(coalesce(b->'studies', '[]')) s
+                         WHERE s->>'study_uid' IN (SELECT ok.i->>'study_uid' FROM ok)), '[]'),
+    'patients', coalesce((SELECT jsonb_agg(p) FROM jsonb_array_elements(coalesce(b->'patients', '[]')) p
+                          WHERE p->>'patient_key' IN (SELECT ok.i->>'patient_key' FROM ok)), '[]'),
+    'changes', coalesce((SELECT jsonb_agg(jsonb_build_object('n', c.n, 'change_type', c.change_type,
+                           'resource_level', 'INSTANCE', 'resource_uid', c.sop_uid, 'study_uid', c.study_uid)
+                           ORDER BY c.n) FROM changes c), '[]')
+  ) INTO accepted;
+
+  IF jsonb_array_length(accepted->'instances') > 0 OR jsonb_array_length(accepted->'changes') > 0 THEN
+    indexed := lingshu_index_batch(accepted);
+  END IF;
+  RETURN jsonb_build_object('decided', decided, 'owners', coalesce(indexed->'owners', '{}'));
+END
+$fn$
+`;

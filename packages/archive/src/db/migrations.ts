@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { INDEX_BATCH_FUNCTION } from './indexBatch.js';
+import { INDEX_BATCH_FUNCTION, INGEST_BATCH_FUNCTION } from './indexBatch.js';
 import type { ArchiveSchema } from './schema.js';
 
 /** Ordered, append-only migrations; the same SQL runs on PGlite and PostgreSQL. */
@@ -143,6 +143,12 @@ export const MIGRATIONS: ReadonlyArray<{
     name: 'one-statement batch indexing (ingest.ts): upserts, counts and change log in one call',
     whole: true,
     sql: INDEX_BATCH_FUNCTION,
+  },
+  {
+    id: 5,
+    name: 'one-statement ingest (ingest.ts): duplicate and ownership checks folded into the index call',
+    whole: true,
+    sql: INGEST_BATCH_FUNCTION,
   },
 ];
 

@@ -38,7 +38,8 @@ function resourceFromPath(request: FastifyRequest): AuditEventInput['resource'] 
 
 /**
  * Records one audit event per request on routes declaring `config: { audit: action }`, after the
- * response, with the outcome from the status code. Requests the auth guard refused are recorded
+ * response (written within about 100 ms, batched with other requests' events: AuditTrail), with
+ * the outcome from the status code. Requests the auth guard refused are recorded
  * too (as failures), so attempts to reach PHI are in the trail. Install before the routes.
  */
 export function installAuditHook(app: FastifyInstance, ctx: ServerContext): void {
@@ -49,14 +50,19 @@ export function installAuditHook(app: FastifyInstance, ctx: ServerContext): void
     const explicit = request.audit;
     const resource = explicit?.resource ?? request.routeOptions.config.auditResource ?? resourceFromPath(request);
     const status = reply.statusCode;
-    await ctx.platform.audit.record({
-      action,
-      outcome: status < 400 ? 'success' : 'failure',
-      ...(request.principal ? { principal: request.principal } : {}),
-      address: request.ip,
-      ...(resource ? { resource } : {}),
-      via: `${request.method} ${request.routeOptions.url ?? ''}`,
-      detail: { status, ...(explicit?.detail ?? {}) },
-    });
+    // Nobody waits for it: the event may linger a little to share its INSERT with the next
+    // requests' (trail.ts), and the hooks after this one (request log, metrics) do not wait.
+    void ctx.platform.audit.record(
+      {
+        action,
+        outcome: status < 400 ? 'success' : 'failure',
+        ...(request.principal ? { principal: request.principal } : {}),
+        address: request.ip,
+        ...(resource ? { resource } : {}),
+        via: `${request.method} ${request.routeOptions.url ?? ''}`,
+        detail: { status, ...(explicit?.detail ?? {}) },
+      },
+      { linger: true },
+    );
   });
 }

@@ -92,6 +92,42 @@ describe.each(backends)('audit trail on $name', ({ name }) => {
     expect(rows.every((r) => r.eventCode === 'DCM 110103' || r.eventCode === 'DCM 110112')).toBe(true);
   });
 
+  it('lets lingering events share one INSERT, and writes them at once on flush or an urgent event', async () => {
+    const event = (i: number) => ({
+      action: 'write' as const,
+      outcome: 'success' as const,
+      principal: SYSTEM_PRINCIPAL,
+      via: 'POST /dicomweb/studies',
+      detail: { i },
+    });
+    const before = trail.writes;
+    let committed = 0;
+    const lingering = Array.from({ length: 5 }, (_, i) =>
+      trail.record(event(i), { linger: true }).then(() => committed++),
+    );
+    // Spread over a few event-loop turns, as after-response hooks of separate requests are.
+    for (let i = 5; i < 8; i++) {
+      await new Promise((r) => setImmediate(r));
+      lingering.push(trail.record(event(i), { linger: true }).then(() => committed++));
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    expect(committed).toBe(0);
+    await trail.flush();
+    await Promise.all(lingering);
+    expect(committed).toBe(8);
+    expect(trail.writes - before).toBe(1);
+
+    // Without a flush the linger ends by itself; an event recorded without linger takes the waiting ones along.
+    const late = trail.record(event(8), { linger: true });
+    await late;
+    expect(trail.writes - before).toBe(2);
+    const waiting = trail.record(event(9), { linger: true });
+    await trail.record(event(10));
+    await waiting;
+    expect(trail.writes - before).toBe(3);
+    expect(await verifyChain(auditDb(archive))).toMatchObject({ ok: true, events: 11, headSeq: 11 });
+  });
+
   it('refuses UPDATE and DELETE through the append-only trigger', async () => {
     await recordMany(3);
     await expect(archive.index.executeSql("UPDATE audit_log SET action = 'login' WHERE seq = 2")).rejects.toThrow(

@@ -13,6 +13,12 @@ const MAX_BATCH = 500;
 /** Study UIDs kept on one event (a QIDO page may list many; the count goes to `detail`). */
 const MAX_STUDY_UIDS = 100;
 const MAX_TEXT = 1024;
+/**
+ * How long an event recorded with `linger` may wait for others to share its INSERT. A one-event
+ * INSERT costs about 3 ms of CPU on embedded PGlite, five in one about 0.8 ms each; a STOW-RS
+ * client sending one instance per request records 20–100 events a second.
+ */
+const LINGER_MS = 100;
 /** Advisory lock class for the chain head (with hashtext(current_schema()) as the second key). */
 const CHAIN_LOCK = 4242003;
 
@@ -22,6 +28,15 @@ type Prepared = Omit<AuditRecord, 'seq' | 'prevHash'>;
 interface Pending {
   event: Prepared;
   done: () => void;
+}
+
+export interface RecordOptions {
+  /**
+   * The caller does not wait for the event (an after-response hook): it may wait up to
+   * LINGER_MS for other events to share its INSERT. Any event recorded without `linger`, and
+   * `flush()`, write the waiting ones at once.
+   */
+  linger?: boolean;
 }
 
 function text(value: string | null | undefined): string | null {
@@ -78,6 +93,10 @@ function failureKind(e: unknown): string {
 export class AuditTrail implements AuditSink {
   private queue: Pending[] = [];
   private writing: Promise<void> | null = null;
+  /** Timer of lingering events (set while only such events wait and no write is in flight). */
+  private lingerTimer: NodeJS.Timeout | undefined;
+  /** An event that must not linger is queued. */
+  private urgent = false;
   private closed = false;
   /** Committed INSERT transactions so far (group commit keeps this far below the event count). */
   writes = 0;
@@ -97,7 +116,7 @@ export class AuditTrail implements AuditSink {
     return new AuditTrail(auditDb(archive), archive.index.executeSql, log);
   }
 
-  record(event: AuditEventInput): Promise<void> {
+  record(event: AuditEventInput, options: RecordOptions = {}): Promise<void> {
     let prepared: Prepared;
     try {
       if (this.closed) throw new Error('audit trail closed');
@@ -108,13 +127,20 @@ export class AuditTrail implements AuditSink {
     }
     return new Promise<void>((done) => {
       this.queue.push({ event: prepared, done });
+      if (!options.linger) this.urgent = true;
       this.kick();
     });
   }
 
   /** Resolves once every event recorded so far is committed (or its failure logged). */
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    this.urgent = this.queue.length > 0;
+    this.kick();
+    while (this.writing) {
+      await this.writing;
+      this.urgent = this.queue.length > 0;
+      this.kick();
+    }
   }
 
   /** Flushes; later events are refused (logged). */
@@ -125,7 +151,19 @@ export class AuditTrail implements AuditSink {
 
   private kick(): void {
     if (this.writing || this.queue.length === 0) return;
+    if (!this.urgent && this.queue.length < MAX_BATCH) {
+      this.lingerTimer ??= setTimeout(() => {
+        this.lingerTimer = undefined;
+        this.urgent = true;
+        this.kick();
+      }, LINGER_MS).unref();
+      return;
+    }
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
     const batch = this.queue.splice(0, MAX_BATCH);
+    // What is left over a full batch goes right after it.
+    this.urgent &&= this.queue.length > 0;
     this.writing = this.writeWithRetry(batch).finally(() => {
       for (const p of batch) p.done();
       this.writing = null;
