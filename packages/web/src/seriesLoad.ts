@@ -6,10 +6,10 @@
  *
  * The retrieve is read by a web worker (`seriesStream.worker.ts`) that splits it into instances
  * and decodes the native grayscale frames the way the DICOM image loader would
- * (`nativeFrames.ts`). It needs only the series URL, so the viewer opens it as soon as it knows
- * which series to show (`openSeriesStream`), while the metadata and the first image are still on
- * their way. Each frame's pixels are transferred to the main thread and, once the image ids are
- * known (`loadSeriesStack`), become a cached image under the SAME image id the viewport uses
+ * (`nativeFrames.ts`); it needs only the series URL (`openSeriesStream`; frames that arrive
+ * before `loadSeriesStack` attaches are held). The viewer starts it once the first image is on
+ * screen: started together, the stream took the CPU the first image needed. Each frame's pixels
+ * are transferred to the main thread and become a cached image under the SAME image id the viewport uses
  * (`nativeImage.ts`), after checking that the instance header and the series metadata describe
  * the pixels alike. The main thread only wraps arrays and stays free to render. (Before: parsing
  * on the main thread and handing every frame to the loader's decoder worker and back took longer
