@@ -38,6 +38,8 @@ declare const document: {
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
   createElement(tag: 'canvas'): PageCanvas;
+  addEventListener(type: string, listener: () => void, options: { capture: boolean }): void;
+  removeEventListener(type: string, listener: () => void, options: { capture: boolean }): void;
 };
 declare const window: Record<string, unknown>;
 declare class MouseEvent {
