@@ -170,8 +170,9 @@ function firstValue(metadata: unknown, tag: string): unknown {
   return m?.[tag]?.Value?.[0];
 }
 
+/** The reader set a category in an edit (`categories`, or `lungRads`: mapping.ts applyEdit). */
 function hasCategories(changes: unknown): boolean {
-  return typeof changes === 'object' && changes !== null && 'categories' in changes;
+  return typeof changes === 'object' && changes !== null && ('categories' in changes || 'lungRads' in changes);
 }
 
 /** `YYYYMMDD` → `YYYY-MM-DD` (anything else unchanged). */

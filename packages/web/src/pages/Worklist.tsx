@@ -67,7 +67,9 @@ export function WorklistPage() {
       setTotal(rows.length);
       setError(null);
     } catch (e) {
-      if (load === loads.current) setError(e instanceof ApiError ? e.code : String(e));
+      if (load !== loads.current) return;
+      setError(e instanceof ApiError ? e.code : String(e));
+      setTotal(0); // no placeholders for pages that will not come
     }
   }, []);
 
