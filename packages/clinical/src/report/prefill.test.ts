@@ -4,7 +4,7 @@ import { fleischner2017 } from '../fleischner.js';
 import { DEFAULT_REPORT_OPTIONS, type ReportFinding, type ReportOptions } from './model.js';
 import { REPORT_TEMPLATES, reportTemplate } from './templates/index.js';
 import { methodText } from './templates/method.js';
-import { ALL, chestInput, EMPHYSEMA, INFECTION, LLL_GGN, RLL_SMALL, RUL_4A } from './testFixtures.js';
+import { ALL, chestInput, EMPHYSEMA, INFECTION, LLL_GGN, RLL_SMALL, RUL_4A, RUL_GROWING } from './testFixtures.js';
 
 const chest = REPORT_TEMPLATES['chest-ct'];
 const opts = (o: Partial<ReportOptions> = {}): ReportOptions => ({ ...DEFAULT_REPORT_OPTIONS, ...o });
@@ -71,21 +71,7 @@ describe('chest CT template, en', () => {
 });
 
 describe('chest CT template, nodules compared with a prior study', () => {
-  const growing: ReportFinding = {
-    ...RUL_4A,
-    categories: [{ system: 'lung-rads-2022', value: '4B' }],
-    growth: {
-      priorStudyDate: '2026-05-25',
-      intervalDays: 182,
-      priorMeanDiameterMm: 6.1,
-      priorVolumeMm3: 146,
-      volumeChangePercent: 91.8,
-      volumeDoublingTimeDays: 193.4,
-      growingLungRads: true,
-      growingFleischner: true,
-      growingVolume: true,
-    },
-  };
+  const growing = RUL_GROWING;
   const stable: ReportFinding = {
     ...LLL_GGN,
     growth: {

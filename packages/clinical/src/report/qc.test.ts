@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createReport, type DraftEdit, saveDraft } from './lifecycle.js';
 import type { Report, ReportFinding, ReportInput, ReportOptions } from './model.js';
 import { QC_RULES, type QcIssue, runReportQc } from './qc.js';
-import { ALL, AT, chestInput, LLL_GGN, RADIOLOGIST, RLL_SMALL, RUL_4A } from './testFixtures.js';
+import { ALL, AT, chestInput, LLL_GGN, RADIOLOGIST, RLL_SMALL, RUL_4A, RUL_GROWING } from './testFixtures.js';
 
 function report(
   input: ReportInput = chestInput(ALL),
@@ -35,22 +35,7 @@ describe('QC of the prefilled drafts', () => {
   });
 
   it('drafts that compare nodules with the prior pass too (the prior sizes are not new findings)', () => {
-    const growing: ReportFinding = {
-      ...RUL_4A,
-      categories: [{ system: 'lung-rads-2022', value: '4B' }],
-      growth: {
-        priorStudyDate: '2026-05-25',
-        intervalDays: 182,
-        priorMeanDiameterMm: 6.1,
-        priorVolumeMm3: 146,
-        volumeChangePercent: 91.8,
-        volumeDoublingTimeDays: 193.4,
-        growingLungRads: true,
-        growingFleischner: true,
-        growingVolume: true,
-      },
-    };
-    const input = chestInput([growing, LLL_GGN, RLL_SMALL]);
+    const input = chestInput([RUL_GROWING, LLL_GGN, RLL_SMALL]);
     expect(codes(report(input))).toEqual([]);
     expect(codes(report(input, 'en'))).toEqual([]);
   });

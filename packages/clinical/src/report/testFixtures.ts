@@ -19,6 +19,22 @@ export const RUL_4A: ReportFinding = {
   volumeMm3: 280,
   categories: [{ system: 'lung-rads-2022', value: '4A' }],
 };
+/** RUL_4A grown since a prior six months earlier: every growth rule met, categorised 4B. */
+export const RUL_GROWING: ReportFinding = {
+  ...RUL_4A,
+  categories: [{ system: 'lung-rads-2022', value: '4B' }],
+  growth: {
+    priorStudyDate: '2026-05-25',
+    intervalDays: 182,
+    priorMeanDiameterMm: 6.1,
+    priorVolumeMm3: 146,
+    volumeChangePercent: 91.8,
+    volumeDoublingTimeDays: 193.4,
+    growingLungRads: true,
+    growingFleischner: true,
+    growingVolume: true,
+  },
+};
 export const LLL_GGN: ReportFinding = {
   id: 'n2',
   kind: 'nodule',

@@ -9,6 +9,7 @@ import {
   SIDES,
 } from '../aiReview.js';
 import { useApp } from '../context.js';
+import { InlineForm } from './InlineForm.js';
 
 /**
  * The inline form of the AI panel for a nodule or mass: type, side + lobe, long / short axis
@@ -30,7 +31,6 @@ export function FindingForm({
 }) {
   const { t } = useApp();
   const [form, setForm] = useState<FindingFormValues>(initial);
-  const [busy, setBusy] = useState(false);
   const set = <K extends keyof FindingFormValues>(key: K, value: FindingFormValues[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
   const chooseLobe = (lobe: FindingFormValues['lobe']) =>
@@ -38,30 +38,14 @@ export function FindingForm({
 
   const problem = formProblem(form, mode);
   const unchanged = mode === 'edit' && ai !== undefined && Object.keys(editChanges(ai, form)).length === 0;
-  const save = async () => {
-    if (problem || unchanged) return;
-    setBusy(true);
-    try {
-      await onSave(form);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <form
-      className="finding-form"
-      data-testid={mode === 'edit' ? 'finding-edit-form' : 'finding-add-form'}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
+    <InlineForm
+      testId={mode === 'edit' ? 'finding-edit-form' : 'finding-add-form'}
+      saveTestId="finding-save"
+      saveLabel={t('ai.save')}
+      canSave={problem === null && !unchanged}
+      onSave={() => onSave(form)}
+      onCancel={onCancel}
     >
       <label>
         {t('ai.form.type')}
@@ -134,14 +118,6 @@ export function FindingForm({
       )}
       {problem && <p className="error">{t(problem)}</p>}
       {!problem && unchanged && <p className="muted">{t('ai.form.unchanged')}</p>}
-      <div className="actions">
-        <button type="submit" data-testid="finding-save" disabled={busy || problem !== null || unchanged}>
-          {t('ai.save')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('ai.cancel')}
-        </button>
-      </div>
-    </form>
+    </InlineForm>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { type QuantityField, quantityChanges } from '../aiReview.js';
 import { useApp } from '../context.js';
+import { InlineForm } from './InlineForm.js';
 
 /**
  * The inline form of the AI panel for a whole-lung quantity finding (emphysema LAA-950, infection
@@ -21,35 +22,18 @@ export function QuantityForm({
   const [texts, setTexts] = useState<Partial<Record<QuantityField['key'], string>>>(() =>
     Object.fromEntries(fields.map((f) => [f.key, current[f.key] === undefined ? '' : String(current[f.key])])),
   );
-  const [busy, setBusy] = useState(false);
   const outcome = quantityChanges(fields, texts, current);
   const problem = 'problem' in outcome ? outcome.problem : null;
   const changes = 'changes' in outcome ? outcome.changes : {};
   const unchanged = problem === null && Object.keys(changes).length === 0;
-  const save = async () => {
-    if (problem || unchanged) return;
-    setBusy(true);
-    try {
-      await onSave(changes);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <form
-      className="finding-form"
-      data-testid="quantity-edit-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
+    <InlineForm
+      testId="quantity-edit-form"
+      saveTestId="quantity-save"
+      saveLabel={t('ai.save')}
+      canSave={problem === null && !unchanged}
+      onSave={() => onSave(changes)}
+      onCancel={onCancel}
     >
       {fields.map((f) => (
         <label key={f.key}>
@@ -64,14 +48,6 @@ export function QuantityForm({
       ))}
       {problem && <p className="error">{t(problem)}</p>}
       {!problem && unchanged && <p className="muted">{t('ai.form.unchanged')}</p>}
-      <div className="actions">
-        <button type="submit" data-testid="quantity-save" disabled={busy || problem !== null || unchanged}>
-          {t('ai.save')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('ai.cancel')}
-        </button>
-      </div>
-    </form>
+    </InlineForm>
   );
 }

@@ -1,41 +1,25 @@
 import { useEffect, useRef, useState } from 'react';
 import { REJECT_REASONS, type RejectReasonCode, rejectReason } from '../aiReview.js';
 import { useApp } from '../context.js';
+import { InlineForm } from './InlineForm.js';
 
 /** Inline reason form of the AI panel: a preset reason (stored as its code) and / or free text; one is needed. */
 export function RejectForm({ onSave, onCancel }: { onSave: (reason: string) => Promise<void>; onCancel: () => void }) {
   const { t } = useApp();
   const [preset, setPreset] = useState<RejectReasonCode | ''>('');
   const [details, setDetails] = useState('');
-  const [busy, setBusy] = useState(false);
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), []);
 
   const reason = rejectReason(preset, details);
-  const save = async () => {
-    if (!reason) return;
-    setBusy(true);
-    try {
-      await onSave(reason);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <form
-      className="finding-form"
-      data-testid="reject-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
+    <InlineForm
+      testId="reject-form"
+      saveTestId="reject-save"
+      saveLabel={t('ai.reject')}
+      canSave={reason !== ''}
+      onSave={() => onSave(reason)}
+      onCancel={onCancel}
     >
       <label>
         {t('ai.reason')}
@@ -57,14 +41,6 @@ export function RejectForm({ onSave, onCancel }: { onSave: (reason: string) => P
         {t('ai.reason.details')}
         <input data-testid="reject-details" value={details} onChange={(e) => setDetails(e.target.value)} />
       </label>
-      <div className="actions">
-        <button type="submit" data-testid="reject-save" disabled={busy || !reason}>
-          {t('ai.reject')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('ai.cancel')}
-        </button>
-      </div>
-    </form>
+    </InlineForm>
   );
 }
