@@ -30,16 +30,28 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+const issued = new Set<number>();
+
+/**
+ * A loopback port free now and never handed out before in this process: the kernel may give a
+ * just-closed port out again, and two peers on one port fail at start-up.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        const found = typeof addr === 'object' && addr ? addr.port : 0;
+        srv.close(() => resolve(found));
+      });
     });
-  });
+    if (!issued.has(port)) {
+      issued.add(port);
+      return port;
+    }
+  }
 }
 
 async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 180_000): Promise<void> {

@@ -17,14 +17,25 @@ const ORTHANC = '/usr/sbin/Orthanc';
 const hasOrthanc = spawnSync(ORTHANC, ['--version']).error === undefined;
 if (!hasOrthanc) console.warn('SKIP: Orthanc is not installed (apt-get install orthanc)');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+const issuedPorts = new Set<number>();
+
+/** A loopback port free now and not handed out before in this process (the kernel may reuse a just-closed one). */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const address = srv.address();
+        srv.close(() =>
+          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        );
+      });
     });
-  });
+    if (!issuedPorts.has(port)) {
+      issuedPorts.add(port);
+      return port;
+    }
+  }
 }
 
 describe.skipIf(!hasOrthanc)('Orthanc accepts phantom files', () => {

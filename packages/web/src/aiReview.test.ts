@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addedPlace,
   addedReviews,
   addedValues,
   addFindingBody,
@@ -15,6 +16,7 @@ import {
   formOf,
   formProblem,
   latestDecisions,
+  overlayRefs,
   quantityChanges,
   quantityFields,
   quantityValues,
@@ -121,6 +123,48 @@ describe('AI panel review helpers', () => {
     const t = (lang: 'zh-CN' | 'en') => (key: MessageKey) => translate(lang, key);
     expect(describeValues(values, t('zh-CN'))).toBe('6.0×5.0 mm · 实性结节 · 右肺中叶');
     expect(describeValues(values, t('en'))).toBe('6.0×5.0 mm · solid nodule · right middle lobe');
+  });
+
+  it('sends the measurement geometry with an added finding and jumps to where it was drawn', () => {
+    const geometry = {
+      referencedSopInstanceUID: '1.2.3.4',
+      centerVoxel: [100, 120, 17] as [number, number, number],
+      longAxisWorld: [
+        [0, 0, -50],
+        [10, 0, -50],
+      ] as [[number, number, number], [number, number, number]],
+    };
+    const body = addFindingBody({ ...emptyForm(), longAxisMm: '10' }, geometry);
+    expect(body.finding).toEqual({ type: 'nodule', noduleType: 'solid', longAxisMm: 10, geometry });
+    expect(addedPlace(review(7, 'reader-z', 'add', body.finding))).toEqual({
+      sopInstanceUID: '1.2.3.4',
+      frameIndex: 17,
+    });
+    expect(addedPlace(review(8, 'reader-w', 'add', JSON.stringify(body.finding)))?.frameIndex).toBe(17);
+    expect(addedPlace(review(9, 'reader-v', 'add', { type: 'nodule', longAxisMm: 4 }))).toBeNull();
+  });
+
+  it('outlines the findings not rejected, and the added ones with a place', () => {
+    const ai = [
+      { resultPk: '1', finding: { id: 'n1', segmentNumber: 1 } },
+      { resultPk: '1', finding: { id: 'n2', geometry: {} } },
+      { resultPk: '1', finding: { id: 'n3', geometry: {} } },
+      { resultPk: '1', finding: { id: 'emphysema' } },
+    ];
+    const placed = review(10, 'reader-a', 'add', {
+      type: 'nodule',
+      geometry: { referencedSopInstanceUID: '1.2', centerVoxel: [1, 2, 3] },
+    });
+    const unplaced = review(11, 'reader-b', 'add', { type: 'nodule', longAxisMm: 5 });
+    const refs = overlayRefs(ai, { '1/n2': review(12, 'n2', 'reject'), '1/n3': review(13, 'n3', 'accept') }, [
+      { resultPk: '1', review: placed },
+      { resultPk: '1', review: unplaced },
+    ]);
+    expect(refs).toEqual([
+      { resultPk: '1', findingId: 'n1' },
+      { resultPk: '1', findingId: 'n3' },
+      { resultPk: '1', findingId: 'reader-a' },
+    ]);
   });
 });
 

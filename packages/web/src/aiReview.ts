@@ -5,6 +5,7 @@
  */
 
 import type { Lang, MessageKey } from './i18n.js';
+import type { AddedGeometry } from './measurement.js';
 
 export type ReviewAction = 'accept' | 'edit' | 'reject' | 'add' | 'withdraw';
 
@@ -205,8 +206,14 @@ export function editChanges(ai: NoduleValues, form: FindingFormValues): Record<s
   return changes;
 }
 
-/** The body of `POST /api/ai-results/<pk>/findings` for the add form. */
-export function addFindingBody(form: FindingFormValues): { finding: Record<string, unknown>; reason?: string } {
+/**
+ * The body of `POST /api/ai-results/<pk>/findings` for the add form; with the geometry of the
+ * measurement the form was filled from, when there was one.
+ */
+export function addFindingBody(
+  form: FindingFormValues,
+  geometry?: AddedGeometry,
+): { finding: Record<string, unknown>; reason?: string } {
   const finding: Record<string, unknown> =
     form.kind === 'mass' ? { type: 'mass' } : { type: 'nodule', noduleType: form.kind };
   if (form.side !== '') finding.side = form.side;
@@ -215,8 +222,47 @@ export function addFindingBody(form: FindingFormValues): { finding: Record<strin
   const short = formNumber(form.shortAxisMm);
   if (long !== undefined) finding.longAxisMm = long;
   if (short !== undefined) finding.shortAxisMm = short;
+  if (geometry) finding.geometry = geometry;
   const note = form.note.trim();
   return { finding, ...(note ? { reason: note } : {}) };
+}
+
+/** Where an added finding was measured (the image and its place in the stack), or null when not drawn. */
+export function addedPlace(review: FindingReview): { sopInstanceUID: string; frameIndex: number } | null {
+  const g = changesOf(review).geometry;
+  if (typeof g !== 'object' || g === null) return null;
+  const { referencedSopInstanceUID: sop, centerVoxel } = g as {
+    referencedSopInstanceUID?: unknown;
+    centerVoxel?: unknown;
+  };
+  const frame = Array.isArray(centerVoxel) ? finiteNumber(centerVoxel[2]) : undefined;
+  return typeof sop === 'string' && frame !== undefined ? { sopInstanceUID: sop, frameIndex: frame } : null;
+}
+
+/** A finding whose outline or axes the viewer may draw (AI or reader-added). */
+export interface OverlayRef {
+  resultPk: string;
+  findingId: string;
+}
+
+/**
+ * The findings the viewer outlines on the image: the AI's with a segmentation or geometry that
+ * the reader has not rejected, and the added ones measured on an image (withdrawn ones are not
+ * in `added`).
+ */
+export function overlayRefs(
+  ai: readonly { resultPk: string; finding: { id: string; geometry?: unknown; segmentNumber?: number } }[],
+  decisions: Readonly<Record<string, Pick<FindingReview, 'action'>>>,
+  added: readonly { resultPk: string; review: FindingReview }[],
+): OverlayRef[] {
+  const out: OverlayRef[] = [];
+  for (const { resultPk, finding } of ai) {
+    if (finding.geometry === undefined && finding.segmentNumber === undefined) continue;
+    if (decisions[`${resultPk}/${finding.id}`]?.action === 'reject') continue;
+    out.push({ resultPk, findingId: finding.id });
+  }
+  for (const { resultPk, review } of added) if (addedPlace(review)) out.push({ resultPk, findingId: review.findingId });
+  return out;
 }
 
 /** "10.5×8.0 mm" (one decimal, as the report writes sizes), or the long axis alone. */

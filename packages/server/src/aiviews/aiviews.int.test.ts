@@ -232,4 +232,54 @@ describe('AI contours and nodule growth (real chest CT results)', () => {
     expect(vias).toContain('GET /api/studies/:studyUid/ai-growth');
     expect(vias).toContain('GET /api/ai-results/:resultPk/findings/:findingId/contours');
   });
+
+  it('draws the axes of a finding a reader added from a measurement (source geometry); withdrawn → 404', async () => {
+    const g = nodule.geometry;
+    if (!g?.referencedSopInstanceUID) throw new Error('the nodule has no measured slice');
+    const [x, y, z] = g.centerWorld;
+    const geometry = {
+      referencedSopInstanceUID: g.referencedSopInstanceUID,
+      centerVoxel: g.centerVoxel.map(Math.round),
+      longAxisWorld: [
+        [x - 5, y, z],
+        [x + 5, y, z],
+      ],
+      shortAxisWorld: [
+        [x, y - 3, z],
+        [x, y + 3, z],
+      ],
+    };
+    const post = (url: string, payload: unknown) =>
+      fx.app.inject({ method: 'POST', url, headers: { cookie: cookies.rad1 ?? '' }, payload: payload as object });
+    const added = await post(`/api/ai-results/${pks.followUp}/findings`, {
+      finding: { type: 'nodule', noduleType: 'solid', longAxisMm: 10, shortAxisMm: 6, geometry },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const id = added.json().findingId as string;
+    const res = await get('rad1', `/api/ai-results/${pks.followUp}/findings/${id}/contours`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      source: 'geometry',
+      findingId: id,
+      slices: [],
+      longAxisWorld: geometry.longAxisWorld,
+      shortAxisWorld: geometry.shortAxisWorld,
+      axesSopInstanceUID: g.referencedSopInstanceUID,
+    });
+    // Added without a measurement: nothing to draw.
+    const plain = await post(`/api/ai-results/${pks.followUp}/findings`, {
+      finding: { type: 'nodule', longAxisMm: 5 },
+    });
+    const none = await get('rad1', `/api/ai-results/${pks.followUp}/findings/${plain.json().findingId}/contours`);
+    expect(none.json()).toMatchObject({ source: 'none', axesSopInstanceUID: null, longAxisWorld: null });
+    // Withdrawn: gone; another institution: 404 as for AI findings.
+    expect((await get('radB', `/api/ai-results/${pks.followUp}/findings/${id}/contours`)).statusCode).toBe(404);
+    const withdrawn = await fx.app.inject({
+      method: 'DELETE',
+      url: `/api/ai-results/${pks.followUp}/findings/${id}`,
+      headers: { cookie: cookies.rad1 ?? '' },
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect((await get('rad1', `/api/ai-results/${pks.followUp}/findings/${id}/contours`)).statusCode).toBe(404);
+  });
 });

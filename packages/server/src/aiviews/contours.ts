@@ -2,6 +2,7 @@ import type { Finding } from '@lingshu/ai';
 import type { AccessScope, Archive } from '@lingshu/archive';
 import { LingshuError } from '@lingshu/dicom';
 import type { Vec3 } from '@lingshu/imaging';
+import type { AddedFindingGeometry } from '../oversight/addedGeometry.js';
 import { type Polygon, traceOutlines } from './outline.js';
 import type { ViewResult } from './results.js';
 import { readSegFrames } from './segFrames.js';
@@ -128,4 +129,26 @@ export async function findingContours(
   const boxes =
     g && result.seriesInstanceUID ? await boxContours(archive, scope, result.seriesInstanceUID, finding) : [];
   return { ...base, source: boxes.length > 0 ? 'geometry' : 'none', slices: boxes };
+}
+
+/**
+ * A finding a reader added: its drawn axes on the image they were measured on (`geometry`), or
+ * nothing when it was added without a measurement (`none`). It has no outline.
+ */
+export function addedFindingContours(
+  result: Pick<ViewResult, 'pk' | 'seriesInstanceUID'>,
+  findingId: string,
+  geometry: AddedFindingGeometry | null,
+): FindingContours {
+  return {
+    resultPk: result.pk,
+    findingId,
+    source: geometry ? 'geometry' : 'none',
+    seriesInstanceUID: result.seriesInstanceUID,
+    segmentNumber: null,
+    slices: [],
+    longAxisWorld: geometry?.longAxisWorld ?? null,
+    shortAxisWorld: geometry?.shortAxisWorld ?? null,
+    axesSopInstanceUID: geometry?.referencedSopInstanceUID ?? null,
+  };
 }

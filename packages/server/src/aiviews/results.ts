@@ -4,6 +4,7 @@ import { LingshuError } from '@lingshu/dicom';
 import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { scopeOf } from '../institutions/scope.js';
+import { type AddedFindingGeometry, parseAddedGeometry } from '../oversight/addedGeometry.js';
 import { visibleTo } from '../oversight/policy.js';
 
 /** One stored AI result as the viewer's extras need it. */
@@ -107,4 +108,31 @@ export async function earlierStudiesOfPatient(
     if (s) out.push(s);
   }
   return out;
+}
+
+/**
+ * A finding a reader added to this result and did not withdraw: its geometry (null when added
+ * without a measurement), or undefined when there is no such finding.
+ */
+export async function addedFindingGeometry(
+  ctx: ServerContext,
+  resultPk: string,
+  findingId: string,
+): Promise<AddedFindingGeometry | null | undefined> {
+  const { rows } = (await ctx.archive.index.executeSql(
+    `SELECT action, changes FROM finding_reviews WHERE result_pk = $1 AND finding_id = $2 AND action IN ('add', 'withdraw')`,
+    [resultPk, findingId],
+  )) as { rows: Array<{ action: string; changes: unknown }> };
+  const add = rows.find((r) => r.action === 'add');
+  if (!add || rows.some((r) => r.action === 'withdraw')) return undefined;
+  const given = (typeof add.changes === 'string' ? JSON.parse(add.changes) : add.changes) as {
+    geometry?: unknown;
+  } | null;
+  // Validated when stored; a row that no longer parses is drawn as nothing rather than failing the view.
+  if (given?.geometry === undefined) return null;
+  try {
+    return parseAddedGeometry(given.geometry);
+  } catch {
+    return null;
+  }
 }

@@ -4,9 +4,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { scopeOf } from '../institutions/scope.js';
-import { type FindingContours, findingContours } from './contours.js';
+import { addedFindingContours, type FindingContours, findingContours } from './contours.js';
 import { compareResults, GROWTH_ANALYZER_ID, LungCentreCache, type StudyGrowth } from './growth.js';
-import { earlierStudiesOfPatient, latestVisibleResult, loadVisibleResult } from './results.js';
+import { addedFindingGeometry, earlierStudiesOfPatient, latestVisibleResult, loadVisibleResult } from './results.js';
 
 const UID_RE = /^[0-9]+(\.[0-9]+)*$/;
 
@@ -90,7 +90,15 @@ export function registerAiViewRoutes(app: FastifyInstance, ctx: ServerContext): 
     { config: { access: 'ai:review' } },
     async (request): Promise<FindingContours> => {
       const result = await loadVisibleResult(ctx, request.principal, request.params.resultPk);
-      const contours = await findingContours(ctx.archive, scopeOf(request.principal), result, request.params.findingId);
+      const { findingId } = request.params;
+      // Not the AI's: a finding a reader added (its drawn axes), else 404 from findingContours.
+      const added = result.findings.some((f) => f.id === findingId)
+        ? undefined
+        : await addedFindingGeometry(ctx, result.pk, findingId);
+      const contours =
+        added === undefined
+          ? await findingContours(ctx.archive, scopeOf(request.principal), result, findingId)
+          : addedFindingContours(result, findingId, added);
       await audit(request, [result.studyInstanceUID], 'GET /api/ai-results/:resultPk/findings/:findingId/contours', {
         resultPk: result.pk,
         source: contours.source,

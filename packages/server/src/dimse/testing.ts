@@ -110,14 +110,25 @@ export function run(cmd: string, args: readonly string[], timeoutMs = 60_000): P
   });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+const issuedPorts = new Set<number>();
+
+/** A loopback port free now and not handed out before in this process (the kernel may reuse a just-closed one). */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const address = srv.address();
+        srv.close(() =>
+          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        );
+      });
     });
-  });
+    if (!issuedPorts.has(port)) {
+      issuedPorts.add(port);
+      return port;
+    }
+  }
 }
 
 /** Element-by-element comparison of two datasets (group 0002 excluded): differing tags, empty when equal. */

@@ -131,6 +131,25 @@ export function outputsSuite(backend: string, databaseUrl?: string): void {
         });
         expect(review.statusCode, review.body).toBe(201);
       }
+      // A nodule the reader added from a length drawn on the second slice.
+      const z1 = keySlices.z[1] ?? 0;
+      const added = await call('rad-a', 'POST', `/api/ai-results/${resultPk}/findings`, {
+        finding: {
+          type: 'nodule',
+          noduleType: 'solid',
+          lobe: 'RML',
+          longAxisMm: 6,
+          geometry: {
+            referencedSopInstanceUID: keySlices.sops[1],
+            centerVoxel: [20, 20, 1],
+            longAxisWorld: [
+              [-3, 0, z1],
+              [3, 0, z1],
+            ],
+          },
+        },
+      });
+      expect(added.statusCode, added.body).toBe(201);
     }, 90_000);
 
     afterAll(async () => {
@@ -220,9 +239,11 @@ export function outputsSuite(backend: string, databaseUrl?: string): void {
         expect(text).toContain('影像所见');
         expect(text).toContain('甲医院');
         expect(text).toContain('右肺上叶');
-        // Two key images: nodule-1 (its measured slice) and nodule-2 (nearest slice to its centre).
+        // Three key images (the third on page 2): nodule-1 (its measured slice), nodule-2 (nearest
+        // slice to its centre) and the reader's added nodule (the slice it was measured on).
         const images = spawnSync('pdfimages', ['-list', file], { encoding: 'utf8' }).stdout;
-        expect(images.split('\n').filter((l) => /^\s+1\s+\d+\s+image/.test(l))).toHaveLength(2);
+        expect(images.split('\n').filter((l) => /^\s+\d+\s+\d+\s+image/.test(l))).toHaveLength(3);
+        expect(text).toMatch(/#\d\s+右肺中叶\s+\(肺窗\)/); // the added nodule's caption
       }
       expect((await call('rad-b', 'GET', `/api/studies/${studyUid}/report/pdf`)).statusCode).toBe(404);
       expect((await call(null, 'GET', `/api/studies/${studyUid}/report/pdf`)).statusCode).toBe(401);

@@ -191,21 +191,42 @@ export async function openOutputs(deps: OutputServiceDeps): Promise<OutputServic
     };
   }
 
-  /** Accepted AI findings' key slices (the measured slice, else the nearest to the centre). */
+  /** The image a reader measured an added finding on (its `add` review's geometry), if any. */
+  async function addedFindingSop(resultPk: string, findingId: string): Promise<string | undefined> {
+    const { rows } = (await archive.index.executeSql(
+      `SELECT changes FROM finding_reviews WHERE result_pk = $1 AND finding_id = $2 AND action = 'add'`,
+      [resultPk, findingId],
+    )) as { rows: Array<{ changes: unknown }> };
+    const changes = rows[0]?.changes;
+    const given = (typeof changes === 'string' ? JSON.parse(changes) : changes) as {
+      geometry?: { referencedSopInstanceUID?: unknown };
+    } | null;
+    const sop = given?.geometry?.referencedSopInstanceUID;
+    return typeof sop === 'string' ? sop : undefined;
+  }
+
+  /**
+   * Key slices of the accepted AI findings (the measured slice, else the nearest to the centre)
+   * and of the findings readers added from a measurement (the image they measured on).
+   */
   async function keyImages(report: StoredReport, metas: InstanceMetadata[]): Promise<ReportPdfInput['keyImages']> {
-    const accepted = report.prefill.filter((p) => p.source === 'accepted' || p.source === 'edited');
+    const accepted = report.prefill.filter(
+      (p) => p.source === 'accepted' || p.source === 'edited' || p.source === 'added',
+    );
     if (accepted.length === 0) return [];
     const results = await deps.jobs.results(report.studyInstanceUID, null);
     const out: ReportPdfInput['keyImages'][number][] = [];
     for (const p of accepted.slice(0, 6)) {
+      const rf = report.report.structured.findings.find((x) => x.id === p.findingId);
+      if (!rf || (rf.kind !== 'nodule' && rf.kind !== 'mass')) continue;
       const res = results.find((r) => r.resultPk === p.resultPk);
       const result = res?.result as { findings?: Finding[]; provenance?: { seriesInstanceUID?: string } } | undefined;
       const seriesUid = result?.provenance?.seriesInstanceUID;
       const f = result?.findings?.find((x) => x.id === p.findingId);
-      const rf = report.report.structured.findings.find((x) => x.id === p.findingId);
-      if (!f || !rf || (rf.kind !== 'nodule' && rf.kind !== 'mass')) continue;
-      let sop = f.geometry?.referencedSopInstanceUID;
-      const z = f.geometry?.centerWorld?.[2];
+      if (!f && p.source !== 'added') continue;
+      let sop =
+        p.source === 'added' ? await addedFindingSop(p.resultPk, p.findingId) : f?.geometry?.referencedSopInstanceUID;
+      const z = f?.geometry?.centerWorld?.[2];
       if (!sop && z !== undefined) {
         let best: { sop: string; d: number } | undefined;
         for (const m of metas) {

@@ -468,6 +468,64 @@ describe.each(backends)('oversight on $name', ({ onPostgres }) => {
     expect((await fetch(`${f.url}/metrics`, { headers: basic('rad-hub') })).status).toBe(403);
     expect((await fetch(`${f.url}/metrics`)).status).toBe(401);
   });
+
+  it('stores the geometry of a finding added from a measurement, and refuses bad geometry', async () => {
+    const pk = await insertTestResult(f.ctx.archive, {
+      studyInstanceUID: f.studyHub,
+      analyzerId: ANALYZER,
+      institutionPk: '1',
+      findings: [testFinding('n1', 'nodule', 8)],
+    });
+    // The hub study's one 4 × 4 image.
+    const geometry = {
+      referencedSopInstanceUID: uidFromName('i:h1.1'),
+      centerVoxel: [1, 2, 0],
+      longAxisWorld: [
+        [-3, 1, 10],
+        [3, 1, 10],
+      ],
+      shortAxisWorld: [
+        [0, -1, 10],
+        [0, 3, 10],
+      ],
+    };
+    const add = (g: unknown) =>
+      call(f, 'POST', `/api/ai-results/${pk}/findings`, 'rad-hub', {
+        finding: { type: 'nodule', noduleType: 'solid', longAxisMm: 6, shortAxisMm: 4, geometry: g },
+      });
+    const added = await add(geometry);
+    expect(added.status).toBe(201);
+    expect(added.json.changes.geometry).toEqual(geometry);
+
+    const refused: Array<[unknown, string]> = [
+      [{ ...geometry, referencedSopInstanceUID: uidFromName('i:s1.1') }, 'referencedSopInstanceUID'], // another study
+      [{ ...geometry, referencedSopInstanceUID: '1.2.3.4' }, 'referencedSopInstanceUID'], // no such image
+      [{ ...geometry, centerVoxel: [1, 2, 1] }, 'centerVoxel'], // past the series' one image
+      [{ ...geometry, centerVoxel: [4, 2, 0] }, 'centerVoxel'], // past the 4 columns
+      [{ ...geometry, longAxisWorld: [[0, 0, 0]] }, 'longAxisWorld'],
+      [
+        {
+          ...geometry,
+          shortAxisWorld: [
+            [0, 0, 10],
+            [0, 9, 10],
+          ],
+        },
+        'shortAxisWorld',
+      ], // longer than the long axis
+      ['here', ''],
+    ];
+    for (const [g, field] of refused) {
+      const res = await add(g);
+      expect(res.status, JSON.stringify(g)).toBe(400);
+      expect(res.json.error.code).toBe('HTTP_BAD_PARAMETER');
+      expect(res.json.error.details?.parameter).toBe(`finding.geometry.${field}`);
+    }
+    // Nothing of the refused ones was stored: only the valid add.
+    const reviews = await call(f, 'GET', `/api/ai-results/${pk}/reviews`, 'rad-hub');
+    expect(reviews.json.reviews.map((r: { action: string }) => r.action)).toEqual(['add']);
+  });
+
   it('streams events filtered by institution and autonomy, with heartbeats, and ends them on close', async () => {
     const hub = await openStream(f, 'rad-hub');
     const site = await openStream(f, 'rad-site');

@@ -10,6 +10,7 @@ import type { ServerConfig } from '../config.js';
 import type { ServerEventMap } from '../context.js';
 import { scopeOf } from '../institutions/scope.js';
 import { migratePlatform } from '../platform/migrate.js';
+import { checkAgainstImage, parseAddedGeometry, type ReferencedImage } from './addedGeometry.js';
 import { criticalOf } from './critical.js';
 import { OVERSIGHT_MIGRATIONS } from './migrations.js';
 import { type MonitoringQuery, type MonitoringRow, monitoring } from './monitoring.js';
@@ -224,6 +225,18 @@ export async function openOversight(deps: OversightDeps): Promise<OversightServi
     return (await q.execute()).map(toNotification);
   };
 
+  /** An image of the study by SOP Instance UID: its size and how many frames its series' stack has. */
+  const referencedImage = async (sopUid: string, studyUid: string): Promise<ReferencedImage | undefined> => {
+    const { rows } = (await archive.index.executeSql(
+      `SELECT i.rows, i.columns, (SELECT sum(COALESCE(j.number_of_frames, 1))::int FROM instances j WHERE j.series_pk = i.series_pk) AS n
+         FROM instances i JOIN series s ON s.pk = i.series_pk JOIN studies st ON st.pk = s.study_pk
+        WHERE i.sop_uid = $1 AND st.study_uid = $2`,
+      [sopUid, studyUid],
+    )) as { rows: Array<{ rows: number | null; columns: number | null; n: number }> };
+    const r = rows[0];
+    return r ? { rows: Number(r.rows ?? 0), columns: Number(r.columns ?? 0), seriesImages: Number(r.n) } : undefined;
+  };
+
   const checkReason = (reason: unknown): string | undefined => {
     if (reason === undefined || reason === null) return undefined;
     if (typeof reason !== 'string' || reason.length > REASON_MAX)
@@ -292,9 +305,20 @@ export async function openOversight(deps: OversightDeps): Promise<OversightServi
         throw badParameter('finding must be an object', 'finding');
       if (typeof finding.type !== 'string' || finding.type === '')
         throw badParameter('finding.type is required', 'finding.type');
+      const geometry = finding.geometry === undefined ? undefined : parseAddedGeometry(finding.geometry);
+      const checkedReason = checkReason(reason);
       const { result, institutionPk } = await visibleResult(principal, resultPk);
+      if (geometry) {
+        const image = await referencedImage(geometry.referencedSopInstanceUID, result.studyInstanceUID);
+        if (!image)
+          throw new LingshuError('HTTP_BAD_PARAMETER', 'The referenced image is not an image of this study', {
+            details: { parameter: 'finding.geometry.referencedSopInstanceUID' },
+          });
+        checkAgainstImage(geometry, image);
+      }
       const findingId = `reader-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-      return insertReview(principal, result, institutionPk, findingId, 'add', checkReason(reason), finding);
+      const stored = geometry ? { ...finding, geometry } : finding;
+      return insertReview(principal, result, institutionPk, findingId, 'add', checkedReason, stored);
     },
     async withdrawFinding(principal, resultPk, findingId, reason) {
       const { result, institutionPk } = await visibleResult(principal, resultPk);

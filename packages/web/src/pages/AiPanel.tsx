@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
+  addedPlace,
   addedReviews,
   addedValues,
   addFindingBody,
@@ -16,11 +17,14 @@ import {
   formOf,
   isEditable,
   latestDecisions,
+  type OverlayRef,
+  overlayRefs,
   quantityFields,
   quantityValues,
 } from '../aiReview.js';
 import { ApiError, api } from '../api.js';
 import { useApp } from '../context.js';
+import type { MeasuredFinding } from '../measurementRead.js';
 import { FindingForm } from './FindingForm.js';
 import { FindingGrowth } from './FindingGrowth.js';
 import { QuantityForm } from './QuantityForm.js';
@@ -35,6 +39,7 @@ interface Finding {
   attributes?: Record<string, unknown>;
   measurements?: { key?: string; name?: string; value?: number; unit?: string; region?: string }[];
   geometry?: { referencedSopInstanceUID?: string; centerVoxel?: [number, number, number] };
+  segmentNumber?: number;
 }
 
 interface AiResult {
@@ -50,14 +55,20 @@ const CHEST_CT = 'lingshu-chest-ct';
 /**
  * AI findings of the study: click jumps to the slice (and selects the finding: Enter / Y accept,
  * N reject); accept, edit, reject and add a missed finding go to the oversight review API, and the
- * decisions are loaded back from it when the panel opens.
+ * decisions are loaded back from it when the panel opens. A finding is added from the Length /
+ * Ellipse measurement on the image shown (`measure`), sizes and position included; the findings
+ * the viewer outlines (not rejected or withdrawn) are reported through `onOverlay`.
  */
 export function AiPanel({
   studyUid,
   onJump,
+  measure,
+  onOverlay,
 }: {
   studyUid: string;
-  onJump: (sopUid: string | null, frameIndex: number | null, finding?: { resultPk: string; findingId: string }) => void;
+  onJump: (sopUid: string | null, frameIndex: number | null, finding?: OverlayRef) => void;
+  measure?: () => MeasuredFinding | null;
+  onOverlay?: (refs: OverlayRef[]) => void;
 }) {
   const { t, lang, user } = useApp();
   const [results, setResults] = useState<AiResult[] | null>(null);
@@ -65,6 +76,7 @@ export function AiPanel({
   const [added, setAdded] = useState<{ resultPk: string; review: FindingReview }[]>([]);
   const [open, setOpen] = useState<{ key: string; form: 'edit' | 'reject' } | null>(null);
   const [adding, setAdding] = useState(false);
+  const [measured, setMeasured] = useState<MeasuredFinding | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const panelRef = useRef<HTMLElement>(null);
@@ -140,11 +152,27 @@ export function AiPanel({
     [post],
   );
 
+  // The findings the viewer outlines, recomputed when the results or the reviews change.
+  useEffect(() => {
+    onOverlay?.(
+      overlayRefs(
+        listed.map(({ r, f }) => ({ resultPk: r.resultPk, finding: f })),
+        decisions,
+        added,
+      ),
+    );
+  }, [listed, decisions, added, onOverlay]);
+
+  const startAdding = (): void => {
+    setMeasured(measure?.() ?? null);
+    setAdding(true);
+  };
+
   const addFinding = async (r: AiResult, form: FindingFormValues): Promise<void> => {
     try {
       const rv = await api<FindingReview>(`/api/ai-results/${r.resultPk}/findings`, {
         method: 'POST',
-        body: JSON.stringify(addFindingBody(form)),
+        body: JSON.stringify(addFindingBody(form, measured?.geometry)),
       });
       setAdded((list) => [...list, { resultPk: r.resultPk, review: rv }]);
       setAdding(false);
@@ -286,26 +314,42 @@ export function AiPanel({
             </li>
           );
         })}
-        {added.map(({ resultPk, review: rv }) => (
-          <li key={`added/${rv.pk}`} data-testid="ai-added">
-            <span>{describeValues(addedValues(rv), t)}</span>
-            <small className="added">
-              {t('ai.added')}
-              {rv.reason ? ` · ${rv.reason}` : ''}
-            </small>
-            <span className="actions">
-              <button type="button" data-testid="ai-withdraw" onClick={() => void withdraw(resultPk, rv)}>
-                {t('ai.withdraw')}
-              </button>
-            </span>
-          </li>
-        ))}
+        {added.map(({ resultPk, review: rv }) => {
+          const place = addedPlace(rv);
+          const label = describeValues(addedValues(rv), t);
+          return (
+            <li key={`added/${rv.pk}`} data-testid="ai-added">
+              {place ? (
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="ai-added-jump"
+                  onClick={() => onJump(place.sopInstanceUID, place.frameIndex, { resultPk, findingId: rv.findingId })}
+                >
+                  {label}
+                </button>
+              ) : (
+                <span>{label}</span>
+              )}
+              <small className="added">
+                {t('ai.added')}
+                {rv.reason ? ` · ${rv.reason}` : ''}
+              </small>
+              <span className="actions">
+                <button type="button" data-testid="ai-withdraw" onClick={() => void withdraw(resultPk, rv)}>
+                  {t('ai.withdraw')}
+                </button>
+              </span>
+            </li>
+          );
+        })}
       </ul>
       {results &&
         (adding && chestResult ? (
           <FindingForm
             mode="add"
-            initial={emptyForm()}
+            initial={measured ? formOf({ kind: 'solid', ...measuredSizes(measured) }) : emptyForm()}
+            hint={measured ? t('ai.form.measured', { index: measured.imageNumber }) : t('ai.form.notMeasured')}
             onSave={(form) => addFinding(chestResult, form)}
             onCancel={() => setAdding(false)}
           />
@@ -316,7 +360,7 @@ export function AiPanel({
               data-testid="ai-add"
               disabled={!chestResult}
               title={chestResult ? undefined : t('ai.addDisabled')}
-              onClick={() => setAdding(true)}
+              onClick={startAdding}
             >
               {t('ai.add')}
             </button>
@@ -327,3 +371,6 @@ export function AiPanel({
     </aside>
   );
 }
+
+const measuredSizes = (m: MeasuredFinding): { longAxisMm: number; shortAxisMm?: number } =>
+  m.shortAxisMm === undefined ? { longAxisMm: m.longAxisMm } : { longAxisMm: m.longAxisMm, shortAxisMm: m.shortAxisMm };

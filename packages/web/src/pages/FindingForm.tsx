@@ -21,6 +21,7 @@ export function FindingForm({
   ai,
   onSave,
   onCancel,
+  hint,
 }: {
   mode: 'edit' | 'add';
   initial: FindingFormValues;
@@ -28,6 +29,8 @@ export function FindingForm({
   ai?: NoduleValues;
   onSave: (form: FindingFormValues) => Promise<void>;
   onCancel: () => void;
+  /** Add: where the sizes came from (the measurement drawn on the image), or how to get them. */
+  hint?: string;
 }) {
   const { t } = useApp();
   const [form, setForm] = useState<FindingFormValues>(initial);
@@ -115,6 +118,11 @@ export function FindingForm({
           {t('ai.form.note')}
           <input data-testid="finding-note" value={form.note} onChange={(e) => set('note', e.target.value)} />
         </label>
+      )}
+      {hint && (
+        <p className="muted" data-testid="finding-hint">
+          {hint}
+        </p>
       )}
       {problem && <p className="error">{t(problem)}</p>}
       {!problem && unchanged && <p className="muted">{t('ai.form.unchanged')}</p>}

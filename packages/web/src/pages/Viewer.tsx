@@ -18,6 +18,7 @@ import {
   type ToolKey,
 } from '../cornerstone.js';
 import type { MessageKey } from '../i18n.js';
+import { type MeasuredFinding, measurementOnImage, trackAnnotationOrder } from '../measurementRead.js';
 import { navigate } from '../router.js';
 import { loadSeriesStack } from '../seriesLoad.js';
 import type { StackLoadProgress } from '../stackPrefetch.js';
@@ -62,6 +63,8 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
   const [cine, setCine] = useState(false);
   const [help, setHelp] = useState(false);
   const [focus, setFocus] = useState<FindingRef | null>(null);
+  const [overlay, setOverlay] = useState<FindingRef[]>([]);
+  const annotationOrder = useRef<(() => readonly string[]) | null>(null);
   const [outlines, setOutlines] = useState(true);
   const [mode, setMode] = useState<'stack' | 'mpr'>('stack');
   // The server renders thumbnails (decode, window, encode): asked for once the first image is on
@@ -352,6 +355,27 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [applyPreset, toggleCine, chooseTool, help, mprPossible, mode]);
 
+  // The order the reader finished Length / Ellipse annotations in: "Add finding" takes the newest.
+  useEffect(() => {
+    const tracked = trackAnnotationOrder();
+    annotationOrder.current = tracked.order;
+    return () => {
+      tracked.stop();
+      annotationOrder.current = null;
+    };
+  }, []);
+
+  const measure = useCallback((): MeasuredFinding | null => {
+    const vp = viewportRef.current;
+    const order = annotationOrder.current;
+    if (!vp || !order || mode !== 'stack') return null;
+    try {
+      return measurementOnImage(vp, order());
+    } catch {
+      return null; // the image's metadata is not there yet: the form starts empty
+    }
+  }, [mode]);
+
   const jumpTo = useCallback((sopUid: string | null, frameIndex: number | null, finding?: FindingRef) => {
     setFocus(finding ?? null);
     const vp = viewportRef.current;
@@ -462,9 +486,14 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
             style={mode === 'mpr' ? { display: 'none' } : priorUid ? { right: '50%' } : undefined}
             onContextMenu={(e) => e.preventDefault()}
           />
-          {mode === 'stack' && (
-            <ContourOverlay element={element} viewportRef={viewportRef} finding={focus} visible={outlines} />
-          )}
+          {/* Kept mounted in MPR (drawing nothing) so that its fetched contours stay cached. */}
+          <ContourOverlay
+            element={element}
+            viewportRef={viewportRef}
+            findings={overlay}
+            focus={focus}
+            visible={outlines && mode === 'stack'}
+          />
           {priorUid && mode === 'stack' && (
             // biome-ignore lint/a11y/noStaticElementInteractions: right button is the zoom tool, not a menu
             <div
@@ -535,7 +564,7 @@ export function ViewerPage({ studyUid }: { studyUid: string }) {
           </button>
         </div>
         <div hidden={tab !== 'ai'}>
-          <AiPanel studyUid={studyUid} onJump={jumpTo} />
+          <AiPanel studyUid={studyUid} onJump={jumpTo} measure={measure} onOverlay={setOverlay} />
         </div>
         {tab === 'report' && <ReportPanel studyUid={studyUid} />}
       </div>
