@@ -24,7 +24,7 @@ export function warnIfNoChromium(what: string): void {
 }
 
 /** True when the web build is missing or older than a file of the web app's sources. */
-function webBuildStale(): boolean {
+export function webBuildStale(): boolean {
   const index = join(WEB_DIST, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
@@ -33,6 +33,27 @@ function webBuildStale(): boolean {
       e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built,
     );
   return newer(join(ROOT, 'packages/web/src')) || statSync(join(ROOT, 'packages/web/index.html')).mtimeMs > built;
+}
+
+/** Builds packages/web (vite) when its build is missing or stale; the build's own output goes to stderr. */
+export function ensureWebBuild(): void {
+  if (!webBuildStale()) return;
+  process.stderr.write('  building packages/web (vite)…\n');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'packages/web'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/**
+ * A quiet server for the browser tests and the viewer benchmark: PGlite under `dataDir`, an
+ * ephemeral HTTP port, no DICOM port, no demo, no AI workers, serving the built web app.
+ */
+export function startWebServer(dataDir: string): Promise<RunningServer> {
+  return startServer(
+    { ...DEFAULT_SERVER_CONFIG, dataDir, httpPort: 0, dicomPort: null, demo: false, aiWorkers: 0, webDir: WEB_DIST },
+    { log: pino({ level: 'silent' }) },
+  );
 }
 
 export interface WebHarness {
@@ -50,11 +71,7 @@ export async function openWebHarness(
   prefix: string,
   prepare: (server: RunningServer) => Promise<void>,
 ): Promise<WebHarness> {
-  if (webBuildStale())
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'packages/web'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
+  ensureWebBuild();
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), prefix));
   let server: RunningServer | undefined;
@@ -65,18 +82,7 @@ export async function openWebHarness(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    server = await startServer(
-      {
-        ...DEFAULT_SERVER_CONFIG,
-        dataDir: join(dir, 'data'),
-        httpPort: 0,
-        dicomPort: null,
-        demo: false,
-        aiWorkers: 0,
-        webDir: WEB_DIST,
-      },
-      { log: pino({ level: 'silent' }) },
-    );
+    server = await startWebServer(join(dir, 'data'));
     await prepare(server);
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -1,22 +1,20 @@
 /**
- * The viewer benchmark's fixture: a fresh `lingshu serve` (startServer, PGlite, temp data dir)
- * serving the built web app, one phantom chest CT of N × 512² slices stored through the archive
+ * The viewer benchmark's fixture: the browser tests' server (`startWebServer`: PGlite, temp data
+ * dir) serving the built web app, one phantom chest CT of N × 512² slices stored through the archive
  * (native explicit VR little endian, generated once and cached under os.tmpdir()), and M more
  * worklist studies seeded as index rows by SQL.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateSeries, studyUid } from '@lingshu/phantom';
-import { DEFAULT_SERVER_CONFIG, type RunningServer, startServer } from '@lingshu/server';
-import pino from 'pino';
+import type { RunningServer } from '@lingshu/server';
+import { ensureWebBuild, ROOT, startWebServer } from '../../e2e/webHarness.js';
 import { benchSeriesRoot, benchStudySpec } from '../series.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIST = path.join(ROOT, 'packages/web/dist');
+export { ROOT };
+
 const MARKER = 'complete.json';
 
 export interface ViewerFixture {
@@ -28,22 +26,6 @@ export interface ViewerFixture {
   worklistStudies: number;
   /** Seconds spent generating the series (0 when cached), storing it, seeding the worklist. */
   seconds: { generate: number; store: number; seed: number };
-}
-
-/** Builds packages/web when dist/ is missing or older than a source file. */
-export function ensureWebBuild(): void {
-  const index = path.join(WEB_DIST, 'index.html');
-  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) =>
-      e.isDirectory() ? newer(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs > built,
-    );
-  if (built && !newer(path.join(ROOT, 'packages/web/src'))) return;
-  process.stderr.write('  building packages/web (vite)…\n');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'packages/web'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
 }
 
 /** The native series' files, generated on first use under os.tmpdir()/lingshu-bench-<hash>-viewer/. */
@@ -97,18 +79,7 @@ export async function startFixture(options: { slices: number; worklistStudies: n
   ensureWebBuild();
   const series = await cachedSeries(options.slices);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-viewer-'));
-  const server = await startServer(
-    {
-      ...DEFAULT_SERVER_CONFIG,
-      dataDir: path.join(dataDir, 'data'),
-      httpPort: 0,
-      dicomPort: null,
-      demo: false,
-      aiWorkers: 0,
-      webDir: WEB_DIST,
-    },
-    { log: pino({ level: 'silent' }) },
-  );
+  const server = await startWebServer(path.join(dataDir, 'data'));
   let bytes = 0;
   const t1 = performance.now();
   for (const file of series.files) {

@@ -6,8 +6,7 @@
  *
  * The retrieve is read by a web worker (`seriesStream.worker.ts`) that splits it into instances
  * and decodes the native grayscale frames the way the DICOM image loader would
- * (`nativeFrames.ts`); it needs only the series URL (`openSeriesStream`; frames that arrive
- * before `loadSeriesStack` attaches are held). The viewer starts it once the first image is on
+ * (`nativeFrames.ts`); it needs only the series URL. The viewer starts it once the first image is on
  * screen: started together, the stream took the CPU the first image needed. Each frame's pixels
  * are transferred to the main thread and become a cached image under the SAME image id the viewport uses
  * (`nativeImage.ts`), after checking that the instance header and the series metadata describe
@@ -47,21 +46,14 @@ function samePlan(a: FramePlan, b: FramePlan): boolean {
   );
 }
 
-/**
- * One series retrieve read by the stream worker. Frames that arrive before `loadSeriesStack`
- * attaches are held (as transferred buffers); `close` stops the worker and drops them.
- */
-export class SeriesStream {
-  readonly url: string;
+/** One series retrieve read by the stream worker; each frame goes to `consumer`; `close` stops the worker. */
+class SeriesStream {
   private readonly worker: Worker;
-  private readonly held: StreamFrame[] = [];
-  private consumer: ((f: StreamFrame) => void) | undefined;
   private closed = false;
   /** Settles when the worker has read the whole retrieve (rejects when it failed). */
   readonly done: Promise<void>;
 
-  constructor(seriesUrl: string) {
-    this.url = seriesUrl;
+  constructor(seriesUrl: string, consumer: (f: StreamFrame) => void) {
     this.worker = new Worker(new URL('./seriesStream.worker.ts', import.meta.url), { type: 'module' });
     this.done = new Promise<void>((resolve, reject) => {
       this.worker.onerror = (e) => {
@@ -76,9 +68,7 @@ export class SeriesStream {
           else resolve();
           return;
         }
-        if (this.closed) return;
-        if (this.consumer) this.consumer(m);
-        else this.held.push(m);
+        if (!this.closed) consumer(m);
       };
     });
     this.done.catch(() => undefined); // observed by loadSeriesStack; unobserved when closed early
@@ -86,16 +76,9 @@ export class SeriesStream {
     this.worker.postMessage(request);
   }
 
-  /** Hands every held and future frame to `consumer`. */
-  consume(consumer: (f: StreamFrame) => void): void {
-    this.consumer = consumer;
-    for (const f of this.held.splice(0)) consumer(f);
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.held.length = 0;
     this.worker.terminate();
   }
 }
@@ -104,25 +87,24 @@ export class SeriesStream {
  * Starts streaming the series whose images are `wadors:<root>/studies/<s>/series/<se>/…`, i.e.
  * `seriesUrl` = `<root>/studies/<s>/series/<se>`. Undefined where there are no (module) web workers.
  */
-export function openSeriesStream(seriesUrl: string): SeriesStream | undefined {
+function openSeriesStream(seriesUrl: string, consumer: (f: StreamFrame) => void): SeriesStream | undefined {
   if (typeof Worker === 'undefined') return undefined;
   try {
-    return new SeriesStream(seriesUrl);
+    return new SeriesStream(seriesUrl, consumer);
   } catch {
     return undefined; // no module workers here: the stack loads frame by frame
   }
 }
 
 /**
- * Loads every image of `imageIds` (one series, as built by `imageIdsFor`): from `stream` (or a
- * stream opened here), then frame by frame (middle outwards from `start`) what it did not
- * deliver. Progress: at once, at most every 250 ms, and at the end. The
+ * Loads every image of `imageIds` (one series, as built by `imageIdsFor`): from one series
+ * stream, then frame by frame (middle outwards from `start`) what it did not deliver. Progress: at once, at most every 250 ms, and at the end. The
  * stream is closed when this returns or `signal` aborts.
  */
 export async function loadSeriesStack(
   imageIds: readonly string[],
   start: number,
-  options: { signal: AbortSignal; onProgress: (p: StackLoadProgress) => void; stream?: SeriesStream },
+  options: { signal: AbortSignal; onProgress: (p: StackLoadProgress) => void },
 ): Promise<StackLoadProgress> {
   const { signal } = options;
   const progress: StackLoadProgress = { loaded: 0, failed: 0, total: imageIds.length };
@@ -201,24 +183,15 @@ export async function loadSeriesStack(
     }
   };
 
-  let stream = options.stream;
-  if (stream && stream.url !== seriesUrl) {
-    stream.close(); // another series: its frames cannot be used
-    stream = undefined;
-  }
-  if (!stream && seriesUrl !== undefined) stream = openSeriesStream(seriesUrl);
-  if (stream) {
-    const s = stream;
+  const s = seriesUrl !== undefined && !signal.aborted ? openSeriesStream(seriesUrl, take) : undefined;
+  if (s) {
     const stop = (): void => s.close();
     signal.addEventListener('abort', stop, { once: true });
     try {
-      if (!signal.aborted) {
-        s.consume(take);
-        await Promise.race([
-          s.done,
-          new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
-        ]);
-      }
+      await Promise.race([
+        s.done,
+        new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+      ]);
     } catch {
       // a cut or refused stream: what is missing loads frame by frame below
     } finally {
