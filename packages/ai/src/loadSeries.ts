@@ -11,11 +11,21 @@ const decodeHu: FrameDecoder = async (dataset, transferSyntaxUID, frameIndex) =>
 /**
  * Builds the volume of a series in modality units (Hounsfield units for CT), Int16 where the
  * values allow. Gaps are resampled (and reported as volume warnings) rather than refused.
+ * `sharedMemory`: Int16 voxels in a SharedArrayBuffer where the slices go straight in (for
+ * analyzers that hand the volume to worker threads).
  */
-export async function loadSeriesVolume(series: SeriesInput): Promise<AssemblyResult> {
+export async function loadSeriesVolume(
+  series: SeriesInput,
+  options: { sharedMemory?: boolean } = {},
+): Promise<AssemblyResult> {
   return volumeFromDatasets(
     series.instances.map((i) => ({ dataset: i.dataset, transferSyntaxUID: i.transferSyntaxUID })),
     decodeHu,
-    { seriesInstanceUID: series.seriesInstanceUID, allowGaps: true, mixed: 'split' },
+    {
+      seriesInstanceUID: series.seriesInstanceUID,
+      allowGaps: true,
+      mixed: 'split',
+      ...(options.sharedMemory ? { sharedMemory: true } : {}),
+    },
   );
 }

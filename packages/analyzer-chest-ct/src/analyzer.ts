@@ -20,9 +20,19 @@ import { defaultInfectionOptions, quantifyInfection } from './infection.js';
 import { buildLabelMap } from './labelMap.js';
 import { gridInfo } from './lungs/grid.js';
 import { lungRegions } from './lungs/regions.js';
-import { segmentLungs } from './lungs/segment.js';
+import { segmentLungs, segmentLungsSharing } from './lungs/segment.js';
+import { detectNodulesSharing } from './nodules/detect.js';
 import { detectNodules as defaultDetectNodules } from './nodules/index.js';
 import type { DetectNodules, NoduleFinding } from './nodules/types.js';
+import type { Helper } from './parallel/helper.js';
+import {
+  closeSideWith,
+  evaluateSeedsTogether,
+  readyHelpers,
+  shareScan,
+  startHelpers,
+  threadCount,
+} from './parallel/threads.js';
 import { noSeriesReason, selectSeries } from './selectSeries.js';
 
 export interface ChestCtAnalyzerOptions {
@@ -31,6 +41,15 @@ export interface ChestCtAnalyzerOptions {
    * then says nodules were not analysed).
    */
   detectNodules?: DetectNodules | false;
+  /**
+   * Threads for one analysis (this one and worker threads sharing the CT's memory): default
+   * min(2, available parallelism); 1 runs everything on the calling thread. Results are the same
+   * whatever the count. The nodule seeds are shared by all threads, emphysema runs beside the
+   * nodule step; a custom `detectNodules` runs on the calling thread.
+   */
+  threads?: number;
+  /** How a helper thread starts (parallel/helper.ts by default); tests watch the threads through it. */
+  startHelper?: () => Helper | undefined;
 }
 
 type Parameters = Record<string, number | string | boolean>;
@@ -75,6 +94,7 @@ function notApplicable(reasonCode: string, reason: string): NotApplicable {
  */
 export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Analyzer {
   const detect = options.detectNodules === undefined ? defaultDetectNodules : options.detectNodules;
+  const threads = threadCount(options.threads);
   return {
     descriptor: chestCtDescriptor,
     async run(input: StudyInput, context: AnalyzerContext = {}): Promise<AnalyzerOutcome> {
@@ -83,6 +103,13 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
       const params = effectiveParameters(context.parameters);
       const progress = progressTracker(STEPS, context);
       const warnings: ResultWarning[] = [];
+      // Helper threads (started once a series is chosen, so they load beside the volume step);
+      // always stopped below.
+      let helpers: Helper[] = [];
+      const stopHelpers = (): void => {
+        for (const h of helpers) void h.terminate();
+      };
+      context.signal?.addEventListener('abort', stopHelpers, { once: true });
       try {
         progress.checkCancelled();
         const selection = selectSeries(input, chestCtDescriptor.requirements);
@@ -91,11 +118,12 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
           return notApplicable(why.reasonCode, why.reason);
         }
         const chosen = selection.chosen;
+        if (threads > 1) helpers = startHelpers(threads - 1, options.startHelper);
         progress.report('select', 1);
 
         let ct: Volume;
         try {
-          const assembled = await loadSeriesVolume(chosen.series);
+          const assembled = await loadSeriesVolume(chosen.series, { sharedMemory: helpers.length > 0 });
           ct = assembled.volume;
           for (const w of assembled.warnings) warnings.push({ code: w.code, message: w.message });
         } catch (error) {
@@ -107,22 +135,74 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
         progress.report('load', 1);
         progress.checkCancelled();
 
-        const lungs = segmentLungs(ct, { signal: context.signal, closingRadiusMm: num(params, 'lungClosingRadiusMm') });
+        const lungOptions = { signal: context.signal, closingRadiusMm: num(params, 'lungClosingRadiusMm') };
+        const first = helpers[0];
+        // With a helper, the two lungs are closed at once (the helper takes the left).
+        const lungs = first
+          ? await segmentLungsSharing(ct, { ...lungOptions, sharedMemory: true }, (job) => closeSideWith(first, job))
+          : segmentLungs(ct, lungOptions);
         warnings.push(...lungs.warnings);
         if (lungs.volumesMl.total < 200) {
           return notApplicable(NotApplicableReason.NoLungs, 'no aerated lungs were found in the chosen series');
         }
         progress.report('lungs', 1);
         progress.checkCancelled();
+        helpers = await readyHelpers(helpers);
+        if (!shareScan(helpers, ct, lungs)) {
+          stopHelpers();
+          helpers = [];
+        }
+        progress.checkCancelled();
+
+        const wg = lungs.workGrid;
+        const emphysemaOptions = {
+          ...defaultEmphysemaOptions,
+          thresholdHu: num(params, 'laaThresholdHu'),
+          inclusive: params.laaInclusive === true,
+          percentile: num(params, 'percentile'),
+          smoothingSigmaMm: num(params, 'emphysemaSmoothingSigmaMm'),
+          adaptive: params.emphysemaNoiseAdaptive === true,
+          adaptiveNoiseHu: num(params, 'emphysemaAdaptiveNoiseHu'),
+          adaptiveSigmaMm: num(params, 'emphysemaAdaptiveSigmaMm'),
+          moderateNoiseHu: num(params, 'emphysemaModerateNoiseHu'),
+          moderateSigmaMm: num(params, 'emphysemaModerateSigmaMm'),
+        };
+        // Emphysema does not need the nodules: a helper quantifies it during the nodule step.
+        const emphysemaJob = helpers[0]?.emphysema(emphysemaOptions);
+        emphysemaJob?.catch(() => undefined);
+        const infectionOptions = {
+          ...defaultInfectionOptions,
+          ggoMinHu: num(params, 'ggoMinHu'),
+          ggoMaxHu: num(params, 'ggoMaxHu'),
+          consolidationMaxHu: num(params, 'consolidationMaxHu'),
+          vesselOpeningMm: num(params, 'vesselOpeningMm'),
+        };
+        // So are the infection classes (the nodules are only excluded when counting).
+        const classesJob = helpers[0]?.infectionClasses(infectionOptions);
+        classesJob?.catch(() => undefined);
 
         let nodules: NoduleFinding[] = [];
-        if (detect) {
-          nodules = detect(ct, lungs, {
-            signal: context.signal,
-            parameters: params,
-            ...(input.clinical ? { clinical: input.clinical } : {}),
-            onProgress: (f) => progress.report('nodules', f),
-          });
+        const noduleOptions = {
+          signal: context.signal,
+          parameters: params,
+          ...(input.clinical ? { clinical: input.clinical } : {}),
+          onProgress: (f: number) => progress.report('nodules', f),
+        };
+        if (detect === defaultDetectNodules && helpers.length > 0) {
+          const found = await detectNodulesSharing(ct, lungs, noduleOptions, (search, p) =>
+            evaluateSeedsTogether(
+              helpers,
+              ct,
+              lungs,
+              search,
+              p,
+              (f) => progress.report('nodules', 0.3 + 0.65 * f),
+              context.signal,
+            ),
+          );
+          nodules = found.nodules;
+        } else if (detect) {
+          nodules = detect(ct, lungs, noduleOptions);
         } else {
           warnings.push({ code: 'nodules-not-analysed', message: 'No nodule detector is configured' });
         }
@@ -130,32 +210,17 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
         progress.checkCancelled();
 
         const grid = gridInfo(ct);
-        const wg = lungs.workGrid;
         const regions =
           lungs.regions ??
           (wg
             ? lungRegions(wg.labels, wg.dims, grid.kSuperior, grid.jPosterior, wg.factors, ct.dimensions)
             : lungRegions(lungs.labels, ct.dimensions, grid.kSuperior, grid.jPosterior));
-        const emphysema = quantifyEmphysema(
-          ct.voxels,
-          lungs.labels,
-          ct.dimensions,
-          ct.spacing,
-          regions,
-          {
-            ...defaultEmphysemaOptions,
-            thresholdHu: num(params, 'laaThresholdHu'),
-            inclusive: params.laaInclusive === true,
-            percentile: num(params, 'percentile'),
-            smoothingSigmaMm: num(params, 'emphysemaSmoothingSigmaMm'),
-            adaptive: params.emphysemaNoiseAdaptive === true,
-            adaptiveNoiseHu: num(params, 'emphysemaAdaptiveNoiseHu'),
-            adaptiveSigmaMm: num(params, 'emphysemaAdaptiveSigmaMm'),
-            moderateNoiseHu: num(params, 'emphysemaModerateNoiseHu'),
-            moderateSigmaMm: num(params, 'emphysemaModerateSigmaMm'),
-          },
-          wg,
-        );
+        const emphysema = emphysemaJob
+          ? await emphysemaJob
+          : quantifyEmphysema(ct.voxels, lungs.labels, ct.dimensions, ct.spacing, regions, emphysemaOptions, wg);
+        const infectionClassesDone = classesJob ? await classesJob : undefined;
+        // The helpers are done: nothing reads the shared labels after this (the label map reuses them).
+        stopHelpers();
         progress.report('emphysema', 1);
         progress.checkCancelled();
 
@@ -166,13 +231,8 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
           ct.spacing,
           regions,
           nodules.flatMap((n) => (n.voxels ? [n.voxels] : [])),
-          {
-            ...defaultInfectionOptions,
-            ggoMinHu: num(params, 'ggoMinHu'),
-            ggoMaxHu: num(params, 'ggoMaxHu'),
-            consolidationMaxHu: num(params, 'consolidationMaxHu'),
-            vesselOpeningMm: num(params, 'vesselOpeningMm'),
-          },
+          infectionOptions,
+          infectionClassesDone,
         );
         progress.report('infection', 1);
 
@@ -208,6 +268,9 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
       } catch (error) {
         if (context.signal?.aborted && !isLingshuError(error, 'AI_CANCELLED')) throw cancelledError();
         throw error;
+      } finally {
+        context.signal?.removeEventListener('abort', stopHelpers);
+        stopHelpers();
       }
     },
   };

@@ -77,34 +77,26 @@ export function lobeSeverity(percent: number): number {
   return lobeSeverityScore(percent);
 }
 
+/** The grid infection classes are found on: the segmenter's working grid, or the CT's own. */
+export interface InfectionGrid {
+  dims: Dims3;
+  spacing: readonly [number, number, number];
+  hu: VoxelArray;
+  labels: Uint8Array;
+  /** 1 where a voxel is parenchyma (lungs/types.ts `workGrid.parenchyma`); absent: every lung voxel. */
+  parenchyma?: Uint8Array;
+}
+
 /**
- * Infection burden: lung voxels in the GGO or consolidation band after removing thin structures
- * (vessels, one-slice partial-volume shells) by a box opening on the coarse working grid, and
- * excluding nodules (`excluded`: lists of CT voxel indices). Only the
- * parenchyma counts (`workGrid.parenchyma`): the hilar vessels and mediastinal tissue that the
- * lung closing adds on the medial border are neither lesion nor lung in the percentages.
+ * Class per voxel of `grid` (1 GGO, 2 consolidation, 0 none): lung parenchyma in the band
+ * [ggoMinHu, consolidationMaxHu] after a box opening removes thin structures (vessels, one-slice
+ * partial-volume shells). Independent of the nodules (they are excluded when counting).
+ * `shared`: the classes in a SharedArrayBuffer (computed on a helper thread).
  */
-export function quantifyInfection(
-  hu: VoxelArray,
-  lungs: LungSegmentation,
-  dims: Dims3,
-  spacing: readonly [number, number, number],
-  regions: LungRegions,
-  excluded: readonly ArrayLike<number>[],
-  options: InfectionOptions = defaultInfectionOptions,
-): InfectionResult {
-  const [nx, ny, nz] = dims;
-  const labels = lungs.labels;
+export function infectionClasses(grid: InfectionGrid, options: InfectionOptions, shared = false): Uint8Array {
+  const { dims: cDims, spacing: cSpacing, hu: cHu, labels: cLab, parenchyma: par } = grid;
   const lo = options.ggoMinHu;
   const hi = options.consolidationMaxHu;
-
-  // Candidate region on the coarse grid (or the CT grid when the segmenter gave none).
-  const wg = lungs.workGrid;
-  const cDims = wg?.dims ?? dims;
-  const cSpacing = wg?.spacing ?? spacing;
-  const cHu = wg?.hu ?? hu;
-  const cLab = wg?.labels ?? labels;
-  const par = wg?.parenchyma;
   const band = new Uint8Array(cLab.length);
   let any = false;
   for (let p = 0; p < band.length; p++) {
@@ -122,7 +114,7 @@ export function quantifyInfection(
   const radii = [r(cSpacing[0]), r(cSpacing[1]), cDims[2] > 2 * rk ? rk : 0] as const;
   // The opening runs on the band's bounding box only (the grid border neither adds nor removes
   // foreground, so cropping with a margin of the radii changes nothing).
-  const opened = new Uint8Array(band.length);
+  const opened = shared ? new Uint8Array(new SharedArrayBuffer(band.length)) : new Uint8Array(band.length);
   const box0 = any ? boundingBox(band, cDims) : undefined;
   if (box0) {
     const box = expandBox(box0, radii, cDims);
@@ -131,6 +123,37 @@ export function quantifyInfection(
   // Class per coarse voxel (1 GGO, 2 consolidation) from its block mean, so noise in single
   // voxels neither drops lesion voxels out of the band nor splits a patch between classes.
   for (let p = 0; p < opened.length; p++) if (opened[p] !== 0) opened[p] = cHu[p]! < options.ggoMaxHu ? 1 : 2;
+  return opened;
+}
+
+/**
+ * Infection burden: lung voxels in the GGO or consolidation band after removing thin structures
+ * (vessels, one-slice partial-volume shells) by a box opening on the coarse working grid, and
+ * excluding nodules (`excluded`: lists of CT voxel indices). Only the
+ * parenchyma counts (`workGrid.parenchyma`): the hilar vessels and mediastinal tissue that the
+ * lung closing adds on the medial border are neither lesion nor lung in the percentages.
+ * `classes`: infectionClasses of the same grid, when computed before.
+ */
+export function quantifyInfection(
+  hu: VoxelArray,
+  lungs: LungSegmentation,
+  dims: Dims3,
+  spacing: readonly [number, number, number],
+  regions: LungRegions,
+  excluded: readonly ArrayLike<number>[],
+  options: InfectionOptions = defaultInfectionOptions,
+  classes?: Uint8Array,
+): InfectionResult {
+  const [nx, ny, nz] = dims;
+  const lo = options.ggoMinHu;
+  const hi = options.consolidationMaxHu;
+  // Candidate region on the coarse grid (or the CT grid when the segmenter gave none).
+  const wg = lungs.workGrid;
+  const cDims = wg?.dims ?? dims;
+  const cLab = wg?.labels ?? lungs.labels;
+  const par = wg?.parenchyma;
+  // Given: the same classes computed before (e.g. on a helper thread, during the nodule step).
+  const opened = classes ?? infectionClasses(wg ?? { dims, spacing, hu, labels: lungs.labels }, options);
 
   // Excluded voxels, and the label-grid blocks that hold any (only those are looked up per voxel).
   const fac = wg?.factors ?? [1, 1, 1];

@@ -30,6 +30,11 @@ function samePixels(a: SlicePixels, b: SlicePixels): boolean {
   return true;
 }
 
+/** An Int16 voxel array, in a SharedArrayBuffer when asked (worker threads then read it in place). */
+function int16Voxels(length: number, shared: boolean): Int16Array {
+  return shared ? new Int16Array(new SharedArrayBuffer(length * Int16Array.BYTES_PER_ELEMENT)) : new Int16Array(length);
+}
+
 /** Arrays whose values always fit an Int16 volume. */
 const fitsInt16Always = (a: SlicePixels): boolean =>
   a instanceof Int16Array || a instanceof Int8Array || a instanceof Uint8Array;
@@ -136,7 +141,7 @@ export async function assembleVolume(
   // so the decoded slices are garbage at once instead of a second copy of the volume.
   let direct: Int16Array | undefined =
     plan.gaps.length === 0 && !resampleTilt && options.voxelType !== 'float32'
-      ? new Int16Array(sliceSize * plan.slices.length)
+      ? int16Voxels(sliceSize * plan.slices.length, options.sharedMemory === true)
       : undefined;
   const sources: SlicePixels[] = [];
   for (const [k, s] of plan.slices.entries()) {

@@ -42,6 +42,11 @@ export interface AssembleOptions {
   tiltToleranceDeg?: number;
   /** Voxel type of the assembled volume (default 'auto': Int16 when all values are integers that fit). */
   voxelType?: 'auto' | 'int16' | 'float32';
+  /**
+   * Int16 voxels in a SharedArrayBuffer (worker threads read them without a copy). Only the
+   * direct path (no gaps, no tilt resampling) allocates shared memory; check `voxels.buffer`.
+   */
+  sharedMemory?: boolean;
   /** Value for voxels resampled from outside the acquired slices (default: the smallest input value). */
   fillValue?: number;
   seriesInstanceUID?: string;

@@ -28,9 +28,12 @@ export function medialAdditions(before: Mask, after: Mask, dims: Dims3, medialSt
   return out;
 }
 
-/** Lung parenchyma for density measures: lung labels minus the medial additions of the closing. */
-export function parenchymaMask(labels: Uint8Array, medial: Uint8Array): Uint8Array {
-  const out = new Uint8Array(labels.length);
+/**
+ * Lung parenchyma for density measures: lung labels minus the medial additions of the closing
+ * (`shared`: in a SharedArrayBuffer, for the analyzer's helper threads).
+ */
+export function parenchymaMask(labels: Uint8Array, medial: Uint8Array, shared = false): Uint8Array {
+  const out = shared ? new Uint8Array(new SharedArrayBuffer(labels.length)) : new Uint8Array(labels.length);
   for (let p = 0; p < out.length; p++) {
     const l = labels[p];
     out[p] = (l === LungLabel.RightLung || l === LungLabel.LeftLung) && medial[p] === 0 ? 1 : 0;

@@ -52,6 +52,8 @@ export interface LungSegmentation {
 /** Options of the lung segmenter; every threshold has a default (see lungs/segment.ts). */
 export interface LungSegmentationOptions {
   signal?: AbortSignal;
+  /** The CT-grid labels in a SharedArrayBuffer (worker threads read them in place). */
+  sharedMemory?: boolean;
   /** Body = largest component above this (HU), default −500. */
   bodyHu?: number;
   /** Lung air = below this inside the body (HU), default −400. */

@@ -1,10 +1,10 @@
 import type { Volume } from '@lingshu/imaging';
 import type { LungSegmentation } from '../lungs/types.js';
-import { findCandidates } from './candidates.js';
+import { type CandidateSearch, findCandidates, type Seed } from './candidates.js';
+import { evaluateSeed, type SeedOutcome } from './evaluateSeed.js';
 import { noduleFinding } from './finding.js';
-import { type Measured, measureNodule } from './measure.js';
-import { noduleParams } from './params.js';
-import { segmentCandidate } from './segment.js';
+import type { Measured } from './measure.js';
+import { type NoduleParams, noduleParams } from './params.js';
 import type { NoduleDetectionOptions, NoduleFinding } from './types.js';
 
 /** Audit counts of one run (why candidates were dropped), for tuning and the eval harness. */
@@ -23,11 +23,6 @@ function abortIf(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
 }
 
-/** Whether a voxel box reaches the first or last slice of a volume with `nz` slices. */
-function touchesScanEnd(box: readonly number[], nz: number): boolean {
-  return (box[2] ?? 0) <= 0 || (box[5] ?? 0) >= nz - 1;
-}
-
 /**
  * Lung nodule detection, segmentation and measurement on a chest CT (HU) with its lung
  * segmentation: candidates (candidates.ts) → per-candidate segmentation with vessel removal
@@ -40,10 +35,59 @@ export function detectNodulesWithStats(
   options: NoduleDetectionOptions,
 ): { nodules: NoduleFinding[]; stats: NoduleRunStats } {
   const params = noduleParams(options.parameters);
-  const [nx, ny, nz] = ct.dimensions;
   abortIf(options.signal);
   const search = findCandidates(ct, lungs.labels, params, lungs.workGrid);
   options.onProgress?.(0.3);
+  const n = search.seeds.length;
+  return mergeSeedOutcomes(ct, search, params, options, (s, seed) => {
+    if (s % 16 === 0) {
+      abortIf(options.signal);
+      options.onProgress?.(0.3 + (0.65 * s) / Math.max(1, n));
+    }
+    return evaluateSeed(ct, lungs, seed, search.parenchymaHu, params);
+  });
+}
+
+/**
+ * The detector with the seeds evaluated by `evaluateAll` (e.g. shared among worker threads):
+ * it returns each seed's outcome by index, or undefined for one it left out (computed here).
+ * The result is the same as detectNodulesWithStats's: the merge runs in seed order.
+ */
+export async function detectNodulesSharing(
+  ct: Volume,
+  lungs: LungSegmentation,
+  options: NoduleDetectionOptions,
+  evaluateAll: (search: CandidateSearch, params: NoduleParams) => Promise<ReadonlyArray<SeedOutcome | undefined>>,
+): Promise<{ nodules: NoduleFinding[]; stats: NoduleRunStats }> {
+  const params = noduleParams(options.parameters);
+  abortIf(options.signal);
+  const search = findCandidates(ct, lungs.labels, params, lungs.workGrid);
+  options.onProgress?.(0.3);
+  const outcomes = await evaluateAll(search, params);
+  abortIf(options.signal);
+  options.onProgress?.(0.95);
+  return mergeSeedOutcomes(
+    ct,
+    search,
+    params,
+    options,
+    (s, seed) => outcomes[s] ?? evaluateSeed(ct, lungs, seed, search.parenchymaHu, params),
+  );
+}
+
+/**
+ * Seeds in order: one inside (or right beside) a nodule accepted before is that nodule again;
+ * otherwise its outcome (`outcomeOf`, called only for such seeds) decides, and an accepted
+ * nodule must not overlap one accepted before. The most confident `maxFindings` become findings.
+ */
+function mergeSeedOutcomes(
+  ct: Volume,
+  search: CandidateSearch,
+  params: NoduleParams,
+  options: NoduleDetectionOptions,
+  outcomeOf: (s: number, seed: Seed) => SeedOutcome,
+): { nodules: NoduleFinding[]; stats: NoduleRunStats } {
+  const [nx, ny] = ct.dimensions;
   const rejected: Record<string, number> = {};
   const trace: NonNullable<NoduleRunStats['trace']> = [];
   let current: (typeof trace)[number] | undefined;
@@ -70,83 +114,19 @@ export function detectNodulesWithStats(
     if (options.trace)
       current = { voxel: [seed.i, seed.j, seed.k], radiusMm: Math.round(seed.radiusMm * 10) / 10, outcome: 'accepted' };
     if (current) trace.push(current);
-    if (s % 16 === 0) {
-      abortIf(options.signal);
-      options.onProgress?.(0.3 + (0.65 * s) / Math.max(1, n));
-    }
     // A seed inside (or right beside) an accepted nodule is that nodule again.
     if (taken.has(seed.i + nx * (seed.j + ny * seed.k))) {
       reject('duplicate');
       continue;
     }
-    const out = segmentCandidate(ct, lungs.labels, seed, search.parenchymaHu, params);
+    const out = outcomeOf(s, seed);
     if (!out.ok) {
+      if (out.segmented) segmented++;
       reject(out.reason);
       continue;
     }
     segmented++;
-    const seg = out.value;
-    const eqDiameter = Math.cbrt((6 * seg.volumeMm3) / Math.PI);
-    if (eqDiameter < params.minDiameterMm) {
-      reject('small');
-      continue;
-    }
-    const m = measureNodule(ct, lungs, seg, seed.blobness, params);
-    if (!m) {
-      reject('unmeasurable');
-      continue;
-    }
-    if (m.details.shape.elongation > params.maxElongation) {
-      reject('elongated');
-      continue;
-    }
-    if (
-      m.details.type === 'ground-glass' &&
-      (m.details.maxHu > params.maxGgnPeakHu || m.details.meanHu > params.ggnMaxMeanHu)
-    ) {
-      reject('vessel-fragment');
-      continue;
-    }
-    if (
-      m.details.type === 'ground-glass' &&
-      m.details.meanDiameterMm < params.ggnMinDiameterMm &&
-      (m.details.meanDiameterMm < 0.9 * params.ggnMinDiameterMm ||
-        m.details.meanHu - search.parenchymaHu < params.ggnSmallMinContrastHu)
-    ) {
-      reject('small-ggn');
-      continue;
-    }
-    if (
-      m.details.type !== 'calcified' &&
-      m.details.meanDiameterMm <= params.airwayMaxDiameterMm &&
-      m.details.shape.lumen >= params.lumenMinFraction
-    ) {
-      reject('bronchus');
-      continue;
-    }
-    if (touchesScanEnd(m.details.boxVoxel, nz)) {
-      // Cut by the first or last slice: its extent is unknown (and at the apex the lung mask's
-      // closing pulls in soft tissue of the thoracic inlet).
-      reject('scan-end');
-      continue;
-    }
-    if (
-      m.details.type === 'solid' &&
-      m.details.meanDiameterMm >= params.fatMinDiameterMm &&
-      m.details.meanHu < params.fatMaxMeanHu &&
-      m.details.shape.pleuralContact > 0.02
-    ) {
-      reject('extrapulmonary-fat');
-      continue;
-    }
-    if (m.details.shape.pleuralContact > params.maxPleuralContact) {
-      reject('pleural-contact');
-      continue;
-    }
-    if (m.details.confidence < params.minConfidence) {
-      reject('low-confidence');
-      continue;
-    }
+    const m = out.measured;
     let overlap = false;
     for (const p of m.voxels) if (taken.has(p)) overlap = true;
     if (overlap) {

@@ -8,12 +8,21 @@ export function downsampledDims(dims: Dims3, f: Factors3): [number, number, numb
   return [Math.ceil(dims[0] / f[0]), Math.ceil(dims[1] / f[1]), Math.ceil(dims[2] / f[2])];
 }
 
-/** Block mean (rounded to integer) of an image; partial edge blocks average what they hold. */
-export function downsampleMean(values: NumericArray, dims: Dims3, f: Factors3): { values: Int16Array; dims: Dims3 } {
+/**
+ * Block mean (rounded to integer) of an image; partial edge blocks average what they hold.
+ * `into` (optional, every voxel is written): the output array, e.g. one in shared memory.
+ */
+export function downsampleMean(
+  values: NumericArray,
+  dims: Dims3,
+  f: Factors3,
+  into?: Int16Array,
+): { values: Int16Array; dims: Dims3 } {
   const [nx, ny, nz] = dims;
   const cd = downsampledDims(dims, f);
   const [cx, cy, cz] = cd;
-  const out = new Int16Array(cx * cy * cz);
+  if (into && into.length !== cx * cy * cz) throw new RangeError('downsampleMean: output size does not match');
+  const out = into ?? new Int16Array(cx * cy * cz);
   // Sums of one coarse slice; voxel counts per block follow from the block's clipped extent.
   const sum = new Float64Array(cx * cy);
   const wi = new Float64Array(cx);
@@ -104,16 +113,27 @@ export function downsampleMask(
 /**
  * Nearest-neighbour upsampling of a label or mask grid made by block downsampling with `f`.
  * Each fine row is built once per coarse row and copied to the other rows of its block.
+ * `into` (optional, every voxel is written): the output array, e.g. one in shared memory.
  */
-export function upsampleLabels(coarse: Uint8Array, coarseDims: Dims3, f: Factors3, dims: Dims3): Uint8Array {
+export function upsampleLabels(
+  coarse: Uint8Array,
+  coarseDims: Dims3,
+  f: Factors3,
+  dims: Dims3,
+  into?: Uint8Array,
+): Uint8Array {
   const [nx, ny, nz] = dims;
   const [cx, cy] = coarseDims;
-  const out = new Uint8Array(nx * ny * nz);
+  if (into && into.length !== nx * ny * nz) throw new RangeError('upsampleLabels: output size does not match dims');
+  const out = into ?? new Uint8Array(nx * ny * nz);
   const ci = new Int32Array(nx);
   for (let i = 0; i < nx; i++) ci[i] = (i / f[0]) | 0;
   // Pairs of equal bytes written as one 16-bit store when blocks are two voxels wide (the most
   // common factor): half the stores on the largest grids.
-  const pairs = f[0] === 2 && nx % 2 === 0 ? new Uint16Array(out.buffer, out.byteOffset, out.length >> 1) : undefined;
+  const pairs =
+    f[0] === 2 && nx % 2 === 0 && out.byteOffset % 2 === 0
+      ? new Uint16Array(out.buffer, out.byteOffset, out.length >> 1)
+      : undefined;
   const half = nx >> 1;
   for (let k = 0; k < nz; k++) {
     const kc = (k / f[2]) | 0;
