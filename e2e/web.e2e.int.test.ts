@@ -15,7 +15,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../packages/server/src/auth/principal.js';
 import { chestCtResult, seedAiResult } from '../packages/server/src/worklist/testing.js';
-import { ARTIFACTS, hasChromium, openWebHarness, type WebHarness, warnIfNoChromium } from './webHarness.js';
+import {
+  ARTIFACTS,
+  hasChromium,
+  openWebHarness,
+  signedInPage,
+  type WebHarness,
+  warnIfNoChromium,
+} from './webHarness.js';
 
 warnIfNoChromium('web e2e');
 const PASSWORD = 'Correct-Horse-42';
@@ -265,14 +272,10 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
       { analyzerId: 'lingshu-chest-ct', institutionCode: null, mode: 'triage' },
       SYSTEM_PRINCIPAL,
     );
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.httpUrl}/login`);
-    await page.fill('input[name="username"]', 'dr.e2e');
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(/\/worklist$/);
+    const { page, errors } = await signedInPage(browser, server.httpUrl, 'dr.e2e', PASSWORD, {
+      width: 1920,
+      height: 1080,
+    });
     await page.goto(`${server.httpUrl}/viewer/${study}`);
 
     // AI panel: accept the 9.2 mm nodule.
@@ -499,12 +502,7 @@ describe.skipIf(!hasChromium)('web app in headless chromium', () => {
       SYSTEM_PRINCIPAL,
     );
 
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.httpUrl}/login`);
-    await page.fill('input[name="username"]', 'dr.e2e');
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(/\/worklist$/);
+    const { page } = await signedInPage(browser, server.httpUrl, 'dr.e2e', PASSWORD, { width: 1920, height: 1080 });
     await expect
       .poll(() => page.getByTestId('worklist-count').textContent(), { timeout: 30_000 })
       .toContain(String(total));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SERVER_CONFIG, type RunningServer, startServer } from '@lingshu/server';
 import pino from 'pino';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.LINGSHU_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -54,6 +54,28 @@ export function startWebServer(dataDir: string): Promise<RunningServer> {
     { ...DEFAULT_SERVER_CONFIG, dataDir, httpPort: 0, dicomPort: null, demo: false, aiWorkers: 0, webDir: WEB_DIST },
     { log: pino({ level: 'silent' }) },
   );
+}
+
+/**
+ * A new page at `viewport` that records uncaught page errors, signed in as `username` through the
+ * login form (it lands on the worklist).
+ */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  password: string,
+  viewport: { width: number; height: number },
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(/\/worklist$/);
+  return { page, errors };
 }
 
 export interface WebHarness {

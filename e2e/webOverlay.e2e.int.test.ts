@@ -20,7 +20,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyzeJob } from '../packages/server/src/jobs/runJob.js';
 import { growthPairSpecs } from '../packages/server/src/jobs/testing/analyzers.js';
-import { ARTIFACTS, hasChromium, openWebHarness, type WebHarness, warnIfNoChromium } from './webHarness.js';
+import {
+  ARTIFACTS,
+  hasChromium,
+  openWebHarness,
+  signedInPage,
+  type WebHarness,
+  warnIfNoChromium,
+} from './webHarness.js';
 
 warnIfNoChromium('web overlay e2e');
 const PASSWORD = 'Correct-Horse-42';
@@ -77,14 +84,10 @@ describe.skipIf(!hasChromium)('AI contour overlay and growth in headless chromiu
   });
 
   it('jumps to the nodule, draws its outline and axes, shows its growth; o toggles; scrolling off removes it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.httpUrl}/login`);
-    await page.fill('input[name="username"]', 'dr.overlay');
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(/\/worklist$/);
+    const { page, errors } = await signedInPage(browser, server.httpUrl, 'dr.overlay', PASSWORD, {
+      width: 1600,
+      height: 1000,
+    });
     await page.goto(`${server.httpUrl}/viewer/${study}`);
     await page.locator('[data-testid="viewport"][data-status="ready"]').waitFor({ timeout: 60_000 });
 
@@ -142,14 +145,10 @@ describe.skipIf(!hasChromium)('AI contour overlay and growth in headless chromiu
   }, 120_000);
 
   it('adds a finding from a length drawn on the image: listed with its size, jumped to, its axis drawn', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.httpUrl}/login`);
-    await page.fill('input[name="username"]', 'dr.overlay');
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(/\/worklist$/);
+    const { page, errors } = await signedInPage(browser, server.httpUrl, 'dr.overlay', PASSWORD, {
+      width: 1600,
+      height: 1000,
+    });
     await page.goto(`${server.httpUrl}/viewer/${study}`);
     const viewport = page.locator('[data-testid="viewport"][data-status="ready"]');
     await viewport.waitFor({ timeout: 60_000 });
