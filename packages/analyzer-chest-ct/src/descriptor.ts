@@ -7,7 +7,7 @@ const noduleParameters: Record<string, number> = Object.fromEntries(
 );
 
 /** Version of the analyzer's behaviour: bump when a default or a method changes results. */
-export const CHEST_CT_ANALYZER_VERSION = '0.3.0';
+export const CHEST_CT_ANALYZER_VERSION = '0.4.0';
 
 /**
  * The chest CT analyzer as data. Parameters are flat (recorded as-is in provenance); requests
@@ -41,7 +41,7 @@ export const chestCtDescriptor: AnalyzerDescriptor = {
     emphysemaNoiseAdaptive: true,
     emphysemaAdaptiveNoiseHu: 40,
     emphysemaAdaptiveSigmaMm: 1,
-    emphysemaModerateNoiseHu: 25,
+    emphysemaModerateNoiseHu: 22,
     emphysemaModerateSigmaMm: 0.7,
     /** Infection burden bands (HU; not standardised) and vessel-removal opening (mm). */
     ggoMinHu: -750,

@@ -39,7 +39,11 @@ export function evaluateSeed(
   if (!m) return drop('unmeasurable');
   const d = m.details;
   if (d.shape.elongation > params.maxElongation) return drop('elongated');
-  if (d.type === 'ground-glass' && (d.maxHu > params.maxGgnPeakHu || d.meanHu > params.ggnMaxMeanHu)) {
+  if (
+    d.type === 'ground-glass' &&
+    d.meanDiameterMm < params.vesselFragmentMaxDiameterMm &&
+    (d.maxHu > params.maxGgnPeakHu || d.meanHu > params.ggnMaxMeanHu)
+  ) {
     return drop('vessel-fragment');
   }
   if (

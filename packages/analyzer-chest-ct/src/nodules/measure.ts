@@ -314,7 +314,9 @@ export function measureNodule(
     params.confidenceBias +
     params.confidenceBlobness * blobness -
     params.confidenceElongation * Math.max(0, elong - 1.3) -
-    (params.confidenceAttachments * Math.min(5, seg.attachments)) / 5 +
+    (params.confidenceAttachments * Math.min(5, seg.attachments)) / 5 -
+    params.confidenceNeck * Math.max(0, seg.neckRatio - params.neckFreeRatio) +
+    params.confidenceCoreBlobness * seg.coreBlobness +
     (type === 'calcified' ? params.confidenceCalcified : 0) +
     params.confidenceLogSize * logSize +
     params.confidenceBlobnessLogSize * blobness * logSize +
@@ -361,6 +363,8 @@ export function measureNodule(
       pleuralContact: Math.round(contact * 100) / 100,
       heterogeneity: Math.round(heterogeneity * 100) / 100,
       attachments: seg.attachments,
+      neckRatio: Math.round(seg.neckRatio * 100) / 100,
+      coreBlobness: Math.round(seg.coreBlobness * 100) / 100,
       lumen: Math.round(lumen * 1000) / 1000,
     },
   };

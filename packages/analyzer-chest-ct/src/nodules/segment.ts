@@ -9,6 +9,7 @@ import {
 } from '@lingshu/imaging';
 import { LungLabel } from '../lungs/types.js';
 import type { Seed } from './candidates.js';
+import { blobnessAt } from './hessian.js';
 import type { NoduleParams } from './params.js';
 
 /** A crop of the CT around a candidate, on the CT grid. */
@@ -40,6 +41,13 @@ export interface Segmented {
   /** Separate structures (vessels) cut off right next to the object, and the thickest one's radius (mm). */
   attachments: number;
   neckMm: number;
+  /** `neckMm` relative to the object's own largest inscribed radius (0 without attachments). */
+  neckRatio: number;
+  /**
+   * Hessian blobness of the object itself (its support, cut-off vessels left out) at its centre and
+   * equivalent-sphere scale: the seed's blobness also sees the vessels around it.
+   */
+  coreBlobness: number;
 }
 
 export type SegmentOutcome = { ok: true; value: Segmented } | { ok: false; reason: string };
@@ -258,6 +266,7 @@ export function segmentCandidate(
     const comps = labelComponents(touching, dims, 26);
     for (let c = 1; c < comps.sizes.length; c++) if ((comps.sizes[c] ?? 0) >= 3) attachments++;
   }
+  const neckRatio = coreR > 0 ? neckMm / coreR : 0;
   if (neckMm > params.maxNeckRatio * coreR) return { ok: false, reason: 'thick-attachment' };
   const huValues: number[] = [];
   for (let q = 0; q < core.length; q++) if (core[q]) huValues.push(smooth[q] ?? 0);
@@ -275,10 +284,60 @@ export function segmentCandidate(
     weight += Math.max(0, Math.min(1, ((smooth[q] ?? 0) - parenchymaHu) / span));
   }
   const volumeMm3 = weight * spacing[0] * spacing[1] * spacing[2];
+  const coreBlobness = supportBlobness(smooth, support, dims, spacing, parenchymaHu, params.hessianClipHu);
   return {
     ok: true,
-    value: { crop, core, region: r0, support, noduleHu, parenchymaHu, volumeMm3, openingMm, attachments, neckMm },
+    value: {
+      crop,
+      core,
+      region: r0,
+      support,
+      noduleHu,
+      parenchymaHu,
+      volumeMm3,
+      openingMm,
+      attachments,
+      neckMm,
+      neckRatio,
+      coreBlobness,
+    },
   };
+}
+
+/** Blobness (hessian.ts) of the contrast inside `support` (clipped at `clipHu`), at its centroid and equivalent-sphere scale. */
+function supportBlobness(
+  smooth: Float32Array,
+  support: Uint8Array,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  parenchymaHu: number,
+  clipHu: number,
+): number {
+  const [nx, ny] = dims;
+  const values = new Float32Array(support.length);
+  let n = 0;
+  let si = 0;
+  let sj = 0;
+  let sk = 0;
+  for (let q = 0; q < support.length; q++) {
+    if (!support[q]) continue;
+    values[q] = Math.max(0, Math.min(clipHu, (smooth[q] ?? 0) - parenchymaHu));
+    n++;
+    si += q % nx;
+    sj += Math.floor(q / nx) % ny;
+    sk += Math.floor(q / (nx * ny));
+  }
+  if (n === 0) return 0;
+  const radiusMm = Math.cbrt((3 * n * spacing[0] * spacing[1] * spacing[2]) / (4 * Math.PI));
+  return blobnessAt(
+    values,
+    dims,
+    spacing,
+    Math.round(si / n),
+    Math.round(sj / n),
+    Math.round(sk / n),
+    radiusMm / Math.sqrt(3),
+  );
 }
 
 /** Calls `fn` for every crop voxel within `radiusMm` of voxel `p`. */

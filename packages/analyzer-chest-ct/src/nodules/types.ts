@@ -64,6 +64,10 @@ export interface NoduleDetails {
     heterogeneity: number;
     /** Structures (vessels) cut off right beside the object by the segmentation's opening. */
     attachments: number;
+    /** Thickest structure cut off beside the object, relative to its own radius (segment.ts). */
+    neckRatio: number;
+    /** Blobness of the segmented object alone (vessels cut off), segment.ts. */
+    coreBlobness: number;
     /** Air enclosed by the object in axial slices, relative to its outline voxels (bronchus lumen). */
     lumen: number;
   };
