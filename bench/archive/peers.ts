@@ -6,11 +6,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freePort } from '../../packages/server/src/dimse/testing.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(REPO_ROOT, 'packages/cli/bin/lingshu.js');
@@ -28,30 +28,6 @@ export interface Peer {
   dicomPort: number;
   dataDir: string;
   stop(): Promise<void>;
-}
-
-const issued = new Set<number>();
-
-/**
- * A loopback port free now and never handed out before in this process: the kernel may give a
- * just-closed port out again, and two peers on one port fail at start-up.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const addr = srv.address();
-        const found = typeof addr === 'object' && addr ? addr.port : 0;
-        srv.close(() => resolve(found));
-      });
-    });
-    if (!issued.has(port)) {
-      issued.add(port);
-      return port;
-    }
-  }
 }
 
 async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 180_000): Promise<void> {
