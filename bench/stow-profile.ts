@@ -6,10 +6,12 @@
  *   npx tsx bench/stow-profile.ts --peer lingshu --instances 100 --clients 1
  *   npx tsx bench/stow-profile.ts --peer orthanc
  *   DATABASE_URL=postgres://… npx tsx bench/stow-profile.ts --peer lingshu+pg
+ *   npx tsx bench/stow-profile.ts --peer floor          # the least a durable Node.js receiver costs
+ *   npx tsx bench/stow-profile.ts --peer floor-nosync   # the same without fdatasync
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Peer, startLingshu, startOrthanc } from './archive/peers.js';
+import { type Peer, startFloor, startLingshu, startOrthanc } from './archive/peers.js';
 import { stow } from './archive/stow.js';
 import { prepareBenchSeries, readAll } from './series.js';
 import { fmt, median } from './stats.js';
@@ -37,6 +39,8 @@ function cpuMs(pid: number): number {
 async function start(): Promise<Peer> {
   const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
   if (args.peer === 'orthanc') return startOrthanc();
+  if (args.peer === 'floor') return startFloor('sync');
+  if (args.peer === 'floor-nosync') return startFloor('nosync');
   if (args.peer === 'lingshu+pg') {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');

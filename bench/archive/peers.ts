@@ -127,6 +127,38 @@ export async function startLingshu(databaseUrl?: string, nodeArgs: readonly stri
   };
 }
 
+/**
+ * Not an archive: `floorServer.ts`, the least a durable Node.js receiver does per STOW-RS request
+ * (read, hash, write, sync, rename, sync the folder), or the same without the syncs (`nosync`).
+ * It answers every POST with 200, so it is for ingest figures only.
+ */
+export async function startFloor(mode: 'sync' | 'nosync' = 'sync'): Promise<Peer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-floor-'));
+  const httpPort = await freePort();
+  const script = path.join(REPO_ROOT, 'bench/archive/floorServer.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, String(httpPort), mode], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(`http://127.0.0.1:${httpPort}/`, child, 'the floor receiver').catch(async (e: unknown) => {
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  });
+  return {
+    pid: child.pid ?? 0,
+    name: mode === 'sync' ? 'Floor (node:http + fdatasync)' : 'Floor (node:http, no sync)',
+    dicomweb: `http://127.0.0.1:${httpPort}`,
+    aeTitle: '',
+    dicomPort: 0,
+    dataDir,
+    async stop() {
+      await stopChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startOrthanc(): Promise<Peer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-orthanc-'));
   const httpPort = await freePort();
