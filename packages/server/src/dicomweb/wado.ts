@@ -10,6 +10,7 @@ import {
   parseRenderQuery,
   type RenderQuery,
   renderFramesBody,
+  renderImagesBody,
   renderInstance,
   representativeInstance,
   THUMBNAIL_VIEWPORT,
@@ -82,7 +83,17 @@ export function registerWado(app: FastifyInstance, ctx: ServerContext): void {
     return reply.header('content-type', contentType).send(body);
   });
 
-  // Rendered (§10.4.1.1.4, §8.3.5): instance (first frame) and frames.
+  // Rendered (§10.4.1.1.4, §8.3.5): study and series (every image frame, multipart), instance
+  // (first frame) and frames.
+  const renderedImages = async (req: Req<WadoParams, RenderQuery>, reply: FastifyReply): Promise<FastifyReply> => {
+    const mediaType = negotiateRendered(acceptOf(req), true);
+    const { options, quality } = parseRenderQuery(req.query);
+    const files = await resolveInstances(archive, scopeOf(req.params), accessOf(req.principal));
+    const { contentType, body } = await renderImagesBody(archive, files, options, mediaType, quality, serviceBase(req));
+    return reply.header('content-type', contentType).send(body);
+  };
+  app.get(`${STUDY}/rendered`, READ, renderedImages);
+  app.get(`${SERIES}/rendered`, READ, renderedImages);
   app.get(`${INSTANCE}/rendered`, READ, async (req: Req<WadoParams, RenderQuery>, reply) => {
     const mediaType = negotiateRendered(acceptOf(req));
     const { options, quality } = parseRenderQuery(req.query);

@@ -83,6 +83,35 @@ describe('WADO-RS rendered', () => {
     expect((await get(`${MF_URL}/frames/3/rendered`)).statusCode).toBe(404);
   });
 
+  it('renders a series and a study: every image frame in order, each part located', async () => {
+    const series = await get(
+      `/dicomweb/studies/${ST}/series/${SE}/rendered?window=25,1`,
+      'multipart/related; type="image/png"',
+    );
+    expect(series.statusCode).toBe(200);
+    expect(series.headers['content-type']).toMatch(/^multipart\/related; type="image\/png"/);
+    const seriesParts = readMultipart(series.headers['content-type'] as string, series.rawPayload);
+    // Instances 1–3 by number: 0…150 (pixel 0 below 25: black), flat 20 (black), flat 30 inverted (black).
+    expect(seriesParts.map((p) => decodePng(p.bytes).data[15])).toEqual([255, 0, 0]);
+    expect(seriesParts.map((p) => p.headers.get('content-location'))).toEqual(
+      [1, 2, 3].map((n) => `http://localhost:80${inst(n)}/frames/1/rendered`),
+    );
+    // The study: the SR series has no image and is left out; the two-frame instance gives two parts.
+    const study = await get(`/dicomweb/studies/${ST}/rendered`);
+    expect(study.statusCode).toBe(200);
+    expect(study.headers['content-type']).toMatch(/^multipart\/related; type="image\/jpeg"/);
+    const studyParts = readMultipart(study.headers['content-type'] as string, study.rawPayload);
+    expect(studyParts.map((p) => jpeg.decode(p.bytes, { useTArray: true }).width)).toEqual([4, 4, 4, 4, 4]);
+    expect(studyParts.slice(3).map((p) => p.headers.get('content-location'))).toEqual(
+      [1, 2].map((n) => `http://localhost:80${MF_URL}/frames/${n}/rendered`),
+    );
+    const onlySr = await get(`/dicomweb/studies/${ST}/series/${SR_SERIES}/rendered`);
+    expect(onlySr.statusCode).toBe(406);
+    expect(onlySr.json().error.code).toBe('RENDER_UNSUPPORTED');
+    expect((await get(`/dicomweb/studies/1.2.3.4/rendered`)).statusCode).toBe(404);
+    expect((await get(`/dicomweb/studies/${ST}/rendered`, 'application/dicom')).statusCode).toBe(406);
+  });
+
   it('refuses what it cannot render or encode', async () => {
     const sr = await get(`${SR_URL}/rendered`);
     expect(sr.statusCode).toBe(406);

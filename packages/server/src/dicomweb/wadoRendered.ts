@@ -1,5 +1,5 @@
 import type { Archive, InstanceFile } from '@lingshu/archive';
-import { isLingshuError, LingshuError } from '@lingshu/dicom';
+import { isLingshuError, LingshuError, type ParsedDicom } from '@lingshu/dicom';
 import { type MultipartPart, multipartContentType, multipartStream, newBoundary } from '../http/multipartWriter.js';
 import { encodeRaster, type RenderedMediaType, type RenderOptions, renderFrame } from '../render/renderFrame.js';
 import { parseVoiFunction } from '../render/voi.js';
@@ -62,7 +62,10 @@ export function parseRenderQuery(q: RenderQuery): { options: RenderOptions; qual
   return { options, quality };
 }
 
-/** Renders frame `frameIndex` (0-based) of an instance; RENDER_UNSUPPORTED (400) when it has no image. */
+const notImage = (cause?: unknown) =>
+  new LingshuError('RENDER_UNSUPPORTED', 'The instance has no image that can be rendered', { cause });
+
+/** Renders frame `frameIndex` (0-based) of an instance; RENDER_UNSUPPORTED (406) when it has no image. */
 export async function renderInstance(
   archive: Archive,
   file: InstanceFile,
@@ -71,12 +74,19 @@ export async function renderInstance(
   mediaType: RenderedMediaType,
   quality: number,
 ): Promise<Buffer> {
-  const notImage = (cause?: unknown) =>
-    new LingshuError('RENDER_UNSUPPORTED', 'The instance has no image that can be rendered', { cause });
   if (file.rows === null || file.columns === null) throw notImage();
+  return renderParsed(await readParsed(archive, file), frameIndex, options, mediaType, quality);
+}
+
+async function renderParsed(
+  parsed: ParsedDicom,
+  frameIndex: number,
+  options: RenderOptions,
+  mediaType: RenderedMediaType,
+  quality: number,
+): Promise<Buffer> {
   try {
-    const raster = await renderFrame(await readParsed(archive, file), frameIndex, options);
-    return encodeRaster(raster, mediaType, quality);
+    return encodeRaster(await renderFrame(parsed, frameIndex, options), mediaType, quality);
   } catch (e) {
     if (isLingshuError(e, 'RENDER_UNSUPPORTED')) throw notImage(e);
     throw e;
@@ -101,6 +111,50 @@ export async function renderFramesBody(
     });
   }
   return { contentType: multipartContentType(mediaType, boundary), body: multipartStream(parts, boundary) };
+}
+
+/**
+ * A study or series rendered (PS3.18 §10.4.1.1.4): every frame of every image instance, in the
+ * index's order (series number, instance number), as multipart/related image parts, each with a
+ * Content-Location naming its frame's rendered resource. Instances without an image (SR, PDF)
+ * are left out; when none has one, 406 RENDER_UNSUPPORTED. The first part is rendered before the
+ * response starts (a coded error instead of a cut-short 200); the rest are rendered as the client
+ * reads, so a 1 000-image series is never held in memory.
+ */
+export async function renderImagesBody(
+  archive: Archive,
+  files: readonly InstanceFile[],
+  options: RenderOptions,
+  mediaType: RenderedMediaType,
+  quality: number,
+  base: string,
+): Promise<{ contentType: string; body: NodeJS.ReadableStream }> {
+  const images = files.filter((f) => f.rows !== null && f.columns !== null);
+  const [lead, ...rest] = images;
+  if (!lead) throw new LingshuError('RENDER_UNSUPPORTED', 'No instance here has an image that can be rendered');
+  const part = (file: InstanceFile, frame: number, body: Buffer): MultipartPart => ({
+    contentType: mediaType,
+    headers: {
+      'Content-Location': `${base}/studies/${file.studyUid}/series/${file.seriesUid}/instances/${file.sopUid}/frames/${frame + 1}/rendered`,
+    },
+    body,
+  });
+  // Each file is read and parsed once, whatever its number of frames.
+  async function* framesOf(file: InstanceFile, parsed: ParsedDicom, from: number): AsyncGenerator<MultipartPart> {
+    for (let frame = from; frame < Math.max(file.numberOfFrames, 1); frame++) {
+      yield part(file, frame, await renderParsed(parsed, frame, options, mediaType, quality));
+    }
+  }
+  const first: InstanceFile = lead;
+  const firstParsed = await readParsed(archive, first);
+  const head = part(first, 0, await renderParsed(firstParsed, 0, options, mediaType, quality));
+  async function* parts(): AsyncGenerator<MultipartPart> {
+    yield head;
+    yield* framesOf(first, firstParsed, 1);
+    for (const file of rest) yield* framesOf(file, await readParsed(archive, file), 0);
+  }
+  const boundary = newBoundary();
+  return { contentType: multipartContentType(mediaType, boundary), body: multipartStream(parts(), boundary) };
 }
 
 /**
