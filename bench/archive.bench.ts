@@ -2,6 +2,8 @@
  * `npm run bench:archive`: Lingshu against Orthanc 1.10 (Debian, default SQLite index, DICOMweb
  * plugin) on the same machine, the same data and in the same run. Each ingest path starts both
  * archives fresh. Prints medians and the Lingshu/Orthanc ratio; writes bench/results/archive-*.json.
+ * The STOW-RS paths also run against the floor (`archive/floorServer.ts`: node:http that only
+ * hashes, writes and syncs each body), printed apart as what any Node.js archive could reach.
  *
  *   npm run bench:archive                  # 1 000 × 512² CT, 3 runs, QIDO at 10 000 studies
  *   npm run bench:archive -- --quick       # 100 instances, 1 run, QIDO at 1 000 studies
@@ -10,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getString, parseDicom, Tags } from '@lingshu/dicom';
-import { hasOrthanc, type Peer, REPO_ROOT, startLingshu, startOrthanc } from './archive/peers.js';
+import { hasOrthanc, type Peer, REPO_ROOT, startFloor, startLingshu, startOrthanc } from './archive/peers.js';
 import { firstFrameLatencies, latencyStats, qidoLatencies, seriesRetrieval } from './archive/retrieve.js';
 import { storescu, stow, stowEach } from './archive/stow.js';
 import { qidoQueries, queryStudyInstance } from './archive/studies.js';
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
   log(`${bytes.length} instances, ${fmt(mb)} MB, explicit VR little endian`);
 
   const ingest: Record<string, Record<IngestPath, number[]>> = {};
+  const floor: Record<'stow-1' | 'stow-4', number[]> = { 'stow-1': [], 'stow-4': [] };
   const wado: Record<string, { mbPerSecond: number[]; firstFrameMs: number[] }> = {};
   for (let run = 0; run < runs; run++) {
     // Alternate which archive goes first so neither always gets the cooler machine.
@@ -98,6 +101,13 @@ async function main(): Promise<void> {
             w.firstFrameMs.push(median(await firstFrameLatencies(peer.dicomweb, study, seriesUid, sample)));
             log(`run ${run + 1}/${runs} ${peer.name.padEnd(7)} WADO-RS series ${fmt(r.mbPerSecond)} MB/s`);
           }
+        });
+      }
+      if (p === 'stow-1' || p === 'stow-4') {
+        await withPeer(startFloor, async (peer) => {
+          const rate = bytes.length / (await stowEach(peer.dicomweb, bytes, p === 'stow-1' ? 1 : 4));
+          floor[p].push(rate);
+          log(`run ${run + 1}/${runs} floor   ${PATHS[p]}: ${fmt(rate)} inst/s`);
         });
       }
     }
@@ -151,12 +161,20 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nArchive benchmark: ${bytes.length} × 512² CT (${fmt(mb)} MB), median of ${runs} run(s)\n\n${table(rows)}\n`,
   );
+  const floorRows = (['stow-1', 'stow-4'] as const).map((p) => ({
+    figure: `${PATHS[p]} (inst/s)`,
+    floor: fmt(median(floor[p])),
+    'floor/Orthanc': ratio(median(floor[p]), ingest.Orthanc ? median(ingest.Orthanc[p]) : undefined),
+  }));
+  process.stdout.write(
+    `\nFloor: node:http that only hashes, writes and fdatasyncs each body (no parsing, index or audit)\n\n${table(floorRows)}\n`,
+  );
   const outDir = path.join(REPO_ROOT, 'bench/results');
   await mkdir(outDir, { recursive: true });
   const file = path.join(outDir, `archive-${new Date().toISOString().replaceAll(':', '-')}.json`);
   await writeFile(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), instances: bytes.length, megabytes: mb, runs, qidoStudies, ingest, wado, qido }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), instances: bytes.length, megabytes: mb, runs, qidoStudies, ingest, floor, wado, qido }, null, 2)}\n`,
   );
   log(`wrote ${path.relative(REPO_ROOT, file)}`);
 }
