@@ -217,3 +217,65 @@ describe('detectNodules beside a thick vessel', () => {
     expect(near(strict.nodules)).toHaveLength(0);
   });
 });
+
+/** Tapered spike from `a` along unit `u`: radius `r0` at the base, 0 at `length` mm. */
+const spike =
+  (a: V3, u: V3, length: number, r0: number) =>
+  (x: number, y: number, z: number): number => {
+    const t = Math.max(0, Math.min(length, (x - a[0]) * u[0] + (y - a[1]) * u[1] + (z - a[2]) * u[2]));
+    return Math.hypot(x - a[0] - t * u[0], y - a[1] - t * u[1], z - a[2] - t * u[2]) - r0 * (1 - t / length);
+  };
+
+describe('detectNodules: spicules and vessels beside the object', () => {
+  const centre: V3 = [38, 38, 30];
+  const near = (found: NoduleFinding[]): NoduleFinding[] =>
+    found.filter((n) => {
+      const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
+      return Math.hypot(w[0] - centre[0], w[1] - centre[1], w[2] - centre[2]) <= 4;
+    });
+
+  it('counts the spicules of a 6 mm spiculated nodule as its own, not as vessels', () => {
+    const c = syntheticChest([110, 110, 60], [0.7, 0.7, 1], 5);
+    paint(c, sphere(centre, 3), 30, { center: centre, radiusMm: 4 });
+    const dirs: V3[] = [
+      [1, 0, 0],
+      [-1, 0, 0],
+      [0, 1, 0],
+      [0, -1, 0],
+      [0, 0, 1],
+      [0, 0, -1],
+      [0.6, 0.8, 0],
+      [-0.6, 0.8, 0],
+      [0.6, 0, 0.8],
+      [0, -0.6, -0.8],
+    ];
+    // Spicules 6 mm long, 1 mm thick at the base, ending well inside the nodule's crop.
+    for (const u of dirs) {
+      const base: V3 = [centre[0] + 2 * u[0], centre[1] + 2 * u[1], centre[2] + 2 * u[2]];
+      paint(c, spike(base, u, 6, 1), 30, { center: centre, radiusMm: 10 });
+    }
+    const { ct, lungs } = finishChest(c, 25, 3);
+    const found = near(detectNodulesWithStats(ct, lungs, { parameters: {} }).nodules);
+    expect(found).toHaveLength(1);
+    const shape = found[0]?.details?.shape;
+    // Analyzer 0.4 counted each spicule as an attached vessel (8 here) and took 2.56 off the score.
+    expect(shape?.attachments).toBe(0);
+    expect(shape?.spicules).toBeGreaterThanOrEqual(5);
+    expect(shape?.throughVessel).toBe(0);
+    expect(found[0]?.details?.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('reports no nodule on a vessel with a fusiform widening (a stretch of one vessel)', () => {
+    const c = syntheticChest([110, 110, 60], [0.7, 0.7, 1], 5);
+    // A 3.6 mm vessel along i widening to 7.2 mm over one stretch: analyzer 0.4.1 reported it as a
+    // 8.6 mm solid nodule at confidence 0.58 (two vessel stumps, neck ratio 0.65 were not enough).
+    paint(c, cylinder([0, centre[1], centre[2]], [1, 0, 0], 1.8), 40, { center: centre, radiusMm: 45 });
+    paint(c, sphere(centre, 3.6), 40, { center: centre, radiusMm: 4.6 });
+    const { ct, lungs } = finishChest(c, 25, 3);
+    const all = detectNodulesWithStats(ct, lungs, { parameters: { noduleMinConfidence: 0 } }).nodules;
+    const shape = near(all)[0]?.details?.shape;
+    expect(shape?.attachments).toBe(2);
+    expect(shape?.throughVessel).toBeGreaterThan(0.95);
+    expect(near(detectNodulesWithStats(ct, lungs, { parameters: {} }).nodules)).toHaveLength(0);
+  });
+});

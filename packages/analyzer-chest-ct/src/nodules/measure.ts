@@ -315,7 +315,8 @@ export function measureNodule(
     params.confidenceBlobness * blobness -
     params.confidenceElongation * Math.max(0, elong - 1.3) -
     (params.confidenceAttachments * Math.min(5, seg.attachments)) / 5 -
-    params.confidenceNeck * Math.max(0, seg.neckRatio - params.neckFreeRatio) +
+    params.confidenceNeck * Math.max(0, seg.neckRatio - params.neckFreeRatio) -
+    params.confidenceThroughVessel * seg.throughVessel +
     params.confidenceCoreBlobness * seg.coreBlobness +
     (type === 'calcified' ? params.confidenceCalcified : 0) +
     params.confidenceLogSize * logSize +
@@ -363,6 +364,8 @@ export function measureNodule(
       pleuralContact: Math.round(contact * 100) / 100,
       heterogeneity: Math.round(heterogeneity * 100) / 100,
       attachments: seg.attachments,
+      spicules: seg.spicules,
+      throughVessel: Math.round(seg.throughVessel * 100) / 100,
       neckRatio: Math.round(seg.neckRatio * 100) / 100,
       coreBlobness: Math.round(seg.coreBlobness * 100) / 100,
       lumen: Math.round(lumen * 1000) / 1000,

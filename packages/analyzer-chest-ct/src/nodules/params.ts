@@ -99,12 +99,16 @@ export interface NoduleParams {
    * Confidence = logistic(bias + blobness·w − max(0, elongation − 1.3)·w − min(5, attachments)/5·w
    * + calcified·w + ln(mean diameter mm)·w + blobness·ln(mean diameter mm)·w + mean contrast·w +
    * peak contrast·w + heterogeneity·w + pleural contact·w + juxtapleural·w + lumen·w + ground-glass·w
-   * + part-solid·w + slice spacing·w − max(0, neck ratio − neckFreeRatio)·w + object blobness·w)
+   * + part-solid·w + slice spacing·w − max(0, neck ratio − neckFreeRatio)·w − through-vessel·w
+   * + object blobness·w)
    * (contrasts in 1000 HU above the parenchyma, lumen fraction × 10, slice spacing in units of
    * 5 mm; blobness = the seed's, object blobness = the segmented object's own with the cut-off
    * vessels left out): blob-like, round, free-standing objects are nodules; vessel crossings and
-   * bronchi are less blob-like, longer, have more or thicker branches cut off or enclose air.
-   * Elongation, attachment and neck weights are penalties (subtracted); the others are signed.
+   * bronchi are less blob-like, longer, have more or thicker branches cut off or enclose air, or
+   * have two vessel stumps facing each other across them (through-vessel, segment.ts: a stretch of
+   * one vessel). Attachments count cut-off parts that run out of the crop (vessels) only.
+   * Elongation, attachment, neck and through-vessel weights are penalties (subtracted); the others
+   * are signed.
    */
   confidenceBias: number;
   confidenceBlobness: number;
@@ -112,6 +116,8 @@ export interface NoduleParams {
   confidenceAttachments: number;
   /** Penalty per unit of neck ratio above `neckFreeRatio` (a vessel as thick as the object beside it). */
   confidenceNeck: number;
+  /** Penalty per unit of `throughVessel` (segment.ts: two vessel stumps facing each other across the object). */
+  confidenceThroughVessel: number;
   /** Weight of the segmented object's own blobness (segment.ts `coreBlobness`). */
   confidenceCoreBlobness: number;
   neckFreeRatio: number;
@@ -183,31 +189,33 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   // Confidence weights: a logistic regression (L2 1, positives of the issue's target groups weighted
   // 2–5×: ground glass ≥ 6 mm 5×, solid/part-solid ≥ 5 mm 2×) over the candidates that reach the
   // confidence test on 512² tuning seeds 1–60 as `lingshu eval` draws them, all slice thicknesses
-  // (fitted on each half and checked on the other, then refitted on all 60); at minConfidence 0.4
-  // ≈ 1.0 false positive per scan there. Held-out seeds (≥ 1000) were not looked at.
-  confidenceBias: -4.94,
-  confidenceBlobness: 0.18,
-  confidenceElongation: 2.11,
-  confidenceAttachments: 2.56,
-  confidenceNeck: 3.77,
-  confidenceCoreBlobness: 4.5,
+  // (fitted on each half and checked on the other, then refitted on all 60), with attachments
+  // counting vessels only and the through-vessel feature (analyzer 0.5.0); at minConfidence 0.37
+  // 0.98 false positives per scan there. Held-out seeds (≥ 1000) were not looked at.
+  confidenceBias: -4.85,
+  confidenceBlobness: 0.51,
+  confidenceElongation: 2.76,
+  confidenceAttachments: 0.13,
+  confidenceNeck: 3.78,
+  confidenceThroughVessel: 2.88,
+  confidenceCoreBlobness: 4.58,
   neckFreeRatio: 0.5,
-  confidenceCalcified: 0.52,
-  confidenceLogSize: 0.66,
-  confidenceBlobnessLogSize: 1.67,
-  confidenceContrast: -1.27,
-  confidencePeakContrast: 1.38,
-  confidenceHeterogeneity: 0.25,
-  confidencePleuralContact: -0.04,
-  confidenceJuxtapleural: -0.1,
-  confidenceLumen: -2.4,
-  confidenceGroundGlass: -1.09,
-  confidencePartSolid: -1.25,
-  confidenceSliceSpacing: 0.73,
+  confidenceCalcified: 0.56,
+  confidenceLogSize: 0.35,
+  confidenceBlobnessLogSize: 1.18,
+  confidenceContrast: -1.04,
+  confidencePeakContrast: 1.45,
+  confidenceHeterogeneity: 0.83,
+  confidencePleuralContact: -0.26,
+  confidenceJuxtapleural: 0.17,
+  confidenceLumen: -2.03,
+  confidenceGroundGlass: -0.29,
+  confidencePartSolid: -0.32,
+  confidenceSliceSpacing: 0.54,
   largeLesionMm: 15,
   largeLesionConfidence: 0.6,
   largeLesionMaxElongation: 1.2,
-  minConfidence: 0.4,
+  minConfidence: 0.37,
   maxFindings: 30,
 });
 

@@ -38,9 +38,20 @@ export interface Segmented {
   volumeMm3: number;
   /** Opening radius that separated it (mm). */
   openingMm: number;
-  /** Separate structures (vessels) cut off right next to the object, and the thickest one's radius (mm). */
+  /**
+   * Separate structures cut off right next to the object that run out of the crop (vessels), and
+   * the thickest one's radius there (mm).
+   */
   attachments: number;
   neckMm: number;
+  /** Structures cut off right next to the object that end inside the crop (spicules, lobulations). */
+  spicules: number;
+  /**
+   * How squarely two vessel stumps face each other across the object: max over pairs of
+   * −cos(angle between their directions from the object's centre), 0 when none are opposed.
+   * Near 1, the object is a stretch of one vessel running through (a thicker segment, a crossing).
+   */
+  throughVessel: number;
   /** `neckMm` relative to the object's own largest inscribed radius (0 without attachments). */
   neckRatio: number;
   /**
@@ -127,11 +138,10 @@ function componentAt(
   return out;
 }
 
-/** Whether the mask reaches a face of the crop that is not the volume's own edge. */
-function touchesCropFace(mask: Uint8Array, crop: Crop, volumeDims: readonly number[]): boolean {
-  const [cx, cy, cz] = crop.dims;
+/** Open crop faces (not the volume's own edges): [i0, j0, k0, i1, j1, k1]. */
+function openFaces(crop: Crop, volumeDims: readonly number[]): boolean[] {
   const b = crop.box;
-  const open = [
+  return [
     b[0] > 0,
     b[1] > 0,
     b[2] > 0,
@@ -139,6 +149,35 @@ function touchesCropFace(mask: Uint8Array, crop: Crop, volumeDims: readonly numb
     b[4] < (volumeDims[1] ?? 0) - 1,
     b[5] < (volumeDims[2] ?? 0) - 1,
   ];
+}
+
+/** 1 for each component label (of `count`) with a voxel on an open face of the crop. */
+function labelsReachingCropFace(
+  labels: Int32Array,
+  count: number,
+  crop: Crop,
+  volumeDims: readonly number[],
+): Uint8Array {
+  const [cx, cy, cz] = crop.dims;
+  const open = openFaces(crop, volumeDims);
+  const out = new Uint8Array(count);
+  for (let k = 0, q = 0; k < cz; k++) {
+    for (let j = 0; j < cy; j++) {
+      for (let i = 0; i < cx; i++, q++) {
+        const l = labels[q] ?? 0;
+        if (l === 0) continue;
+        if ((i === 0 && open[0]) || (j === 0 && open[1]) || (k === 0 && open[2])) out[l] = 1;
+        if ((i === cx - 1 && open[3]) || (j === cy - 1 && open[4]) || (k === cz - 1 && open[5])) out[l] = 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether the mask reaches a face of the crop that is not the volume's own edge. */
+function touchesCropFace(mask: Uint8Array, crop: Crop, volumeDims: readonly number[]): boolean {
+  const [cx, cy, cz] = crop.dims;
+  const open = openFaces(crop, volumeDims);
   for (let k = 0, q = 0; k < cz; k++) {
     for (let j = 0; j < cy; j++) {
       for (let i = 0; i < cx; i++, q++) {
@@ -253,18 +292,36 @@ export function segmentCandidate(
   }
   let neckMm = 0;
   let attachments = 0;
+  let spicules = 0;
+  let throughVessel = 0;
   if (anyRemoved) {
     const ring = dilateBall(core, dims, spacing, coreR + Math.max(spacing[0], spacing[1], spacing[2]));
     const removedDist = distanceTransform(removed, dims, spacing);
     const nearRing = dilateBox(core, dims, [2, 2, 1]);
+    // A cut-off structure that runs out of the crop (≥ 1.5 radii + 5 mm beyond the object) is a
+    // vessel; one that ends inside it is the object's own spicule or lobulation.
+    const parts = labelComponents(removed, dims, 26);
+    const leaves = labelsReachingCropFace(parts.labels, parts.sizes.length, crop, ct.dimensions);
+    const isVessel = (q: number): boolean => leaves[parts.labels[q] ?? 0] === 1;
     const touching = new Uint8Array(core.length);
     for (let q = 0; q < core.length; q++) {
-      if (ring[q] && removed[q] && (removedDist[q] ?? 0) > neckMm) neckMm = removedDist[q] ?? 0;
+      if (ring[q] && removed[q] && isVessel(q) && (removedDist[q] ?? 0) > neckMm) neckMm = removedDist[q] ?? 0;
       if (removed[q] && nearRing[q]) touching[q] = 1;
     }
-    // Each separate stump right beside the object is one attached structure (vessel branch).
+    // Each separate stump right beside the object is one attached structure: a vessel branch
+    // when its part leaves the crop, else a spicule.
     const comps = labelComponents(touching, dims, 26);
-    for (let c = 1; c < comps.sizes.length; c++) if ((comps.sizes[c] ?? 0) >= 3) attachments++;
+    const stumpIsVessel = new Uint8Array(comps.sizes.length);
+    for (let q = 0; q < core.length; q++) {
+      const c = comps.labels[q] ?? 0;
+      if (c > 0 && isVessel(q)) stumpIsVessel[c] = 1;
+    }
+    for (let c = 1; c < comps.sizes.length; c++) {
+      if ((comps.sizes[c] ?? 0) < 3) stumpIsVessel[c] = 0;
+      else if (stumpIsVessel[c]) attachments++;
+      else spicules++;
+    }
+    if (attachments >= 2) throughVessel = opposedStumps(comps.labels, stumpIsVessel, core, dims, spacing);
   }
   const neckRatio = coreR > 0 ? neckMm / coreR : 0;
   if (neckMm > params.maxNeckRatio * coreR) return { ok: false, reason: 'thick-attachment' };
@@ -297,11 +354,58 @@ export function segmentCandidate(
       volumeMm3,
       openingMm,
       attachments,
+      spicules,
+      throughVessel,
       neckMm,
       neckRatio,
       coreBlobness,
     },
   };
+}
+
+/**
+ * Max over pairs of the stumps marked in `keep` (component labels of `stumps`) of −cos of the angle
+ * between their directions from the centroid of `core` (mm), floored at 0.
+ */
+export function opposedStumps(
+  stumps: Int32Array,
+  keep: Uint8Array,
+  core: Uint8Array,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+): number {
+  const [nx, ny] = dims;
+  // Coordinate sums (x, y, z, count) per stump label; label 0 holds the core's.
+  const sums = new Float64Array(4 * keep.length);
+  for (let q = 0; q < core.length; q++) {
+    const c = stumps[q] ?? 0;
+    const slot = core[q] ? 0 : c > 0 && keep[c] ? c : -1;
+    if (slot < 0) continue;
+    sums[4 * slot] = (sums[4 * slot] ?? 0) + (q % nx) * spacing[0];
+    sums[4 * slot + 1] = (sums[4 * slot + 1] ?? 0) + (Math.floor(q / nx) % ny) * spacing[1];
+    sums[4 * slot + 2] = (sums[4 * slot + 2] ?? 0) + Math.floor(q / (nx * ny)) * spacing[2];
+    sums[4 * slot + 3] = (sums[4 * slot + 3] ?? 0) + 1;
+  }
+  const mean = (slot: number, a: number): number => (sums[4 * slot + a] ?? 0) / (sums[4 * slot + 3] ?? 1);
+  if (!sums[3]) return 0;
+  const dirs: Array<[number, number, number]> = [];
+  for (let c = 1; c < keep.length; c++) {
+    if (!keep[c] || !sums[4 * c + 3]) continue;
+    const dx = mean(c, 0) - mean(0, 0);
+    const dy = mean(c, 1) - mean(0, 1);
+    const dz = mean(c, 2) - mean(0, 2);
+    const len = Math.hypot(dx, dy, dz);
+    if (len > 0) dirs.push([dx / len, dy / len, dz / len]);
+  }
+  let best = 0;
+  for (let a = 0; a < dirs.length; a++) {
+    for (let b = a + 1; b < dirs.length; b++) {
+      const [ux, uy, uz] = dirs[a] ?? [0, 0, 0];
+      const [vx, vy, vz] = dirs[b] ?? [0, 0, 0];
+      best = Math.max(best, -(ux * vx + uy * vy + uz * vz));
+    }
+  }
+  return best;
 }
 
 /** Blobness (hessian.ts) of the contrast inside `support` (clipped at `clipHu`), at its centroid and equivalent-sphere scale. */

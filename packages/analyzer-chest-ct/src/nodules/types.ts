@@ -62,8 +62,12 @@ export interface NoduleDetails {
     blobness: number;
     pleuralContact: number;
     heterogeneity: number;
-    /** Structures (vessels) cut off right beside the object by the segmentation's opening. */
+    /** Structures cut off right beside the object by the segmentation's opening that run on (vessels). */
     attachments: number;
+    /** Structures cut off right beside the object that end near it (spicules, lobulations). */
+    spicules: number;
+    /** How squarely two vessel stumps face each other across the object (segment.ts, 0..1). */
+    throughVessel: number;
     /** Thickest structure cut off beside the object, relative to its own radius (segment.ts). */
     neckRatio: number;
     /** Blobness of the segmented object alone (vessels cut off), segment.ts. */
