@@ -40,7 +40,7 @@ export const chestCtDescriptor: AnalyzerDescriptor = {
     emphysemaSmoothingSigmaMm: 0,
     emphysemaNoiseAdaptive: true,
     emphysemaAdaptiveNoiseHu: 40,
-    emphysemaAdaptiveSigmaMm: 1,
+    emphysemaAdaptiveSigmaMm: 0.85,
     emphysemaModerateNoiseHu: 22,
     emphysemaModerateSigmaMm: 0.7,
     /** Infection burden bands (HU; not standardised) and vessel-removal opening (mm). */
