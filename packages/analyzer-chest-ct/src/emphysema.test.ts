@@ -88,6 +88,49 @@ describe('quantifyEmphysema noise adaptation', () => {
     expect(noisy.sigma).toBe(defaultEmphysemaOptions.adaptiveSigmaMm);
   });
 
+  it('smooths moderate noise from an edge-enhancing kernel like high noise, smooth-kernel noise mildly', () => {
+    const dims: [number, number, number] = [48, 48, 16];
+    const [nx, ny, nz] = dims;
+    const labels = new Uint8Array(nx * ny * nz).fill(LungLabel.RightLung);
+    const regions = lungRegions(labels, dims, 1, 1);
+    let state = 777;
+    const uniform = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return (state + 1) / 2147483649;
+    };
+    const scan = (rims: boolean): { sigma: number; noise: number; edge: number } => {
+      // Parenchyma at −860 HU with 30 HU of white noise, −990 HU 3×3 holes and, with `rims`,
+      // every other hole replaced by a vessel ringed by undershoot (a sharp kernel's rim).
+      const hu = Int16Array.from(
+        labels,
+        () => -860 + 30 * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
+      );
+      for (let k = 0; k < nz; k++) {
+        for (let j = 4, n = 0; j < ny - 4; j += 8) {
+          for (let i = 4; i < nx - 4; i += 8, n++) {
+            const c = i + nx * (j + ny * k);
+            for (const d of [0, -1, 1, -nx, nx, -nx - 1, -nx + 1, nx - 1, nx + 1]) hu[c + d] = -990;
+            if (rims && n % 3 === 0) hu[c] = 40;
+          }
+        }
+      }
+      const r = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
+      return { sigma: r.smoothingSigmaMm, noise: r.noiseHu, edge: r.edgeFraction };
+    };
+    const sharp = scan(true);
+    const smooth = scan(false);
+    for (const s of [sharp, smooth]) {
+      expect(s.noise).toBeGreaterThan(defaultEmphysemaOptions.moderateNoiseHu);
+      expect(s.noise).toBeLessThan(defaultEmphysemaOptions.adaptiveNoiseHu);
+    }
+    expect(sharp.edge).toBeGreaterThan(defaultEmphysemaOptions.moderateEdgeFraction);
+    expect(sharp.edge).toBeLessThan(defaultEmphysemaOptions.adaptiveEdgeFraction);
+    expect(sharp.sigma).toBe(defaultEmphysemaOptions.adaptiveSigmaMm);
+    expect(smooth.edge).toBeLessThan(defaultEmphysemaOptions.moderateEdgeFraction);
+    expect(smooth.sigma).toBe(defaultEmphysemaOptions.moderateSigmaMm);
+    expect(defaultEmphysemaOptions.adaptiveSigmaMm).toBeGreaterThan(defaultEmphysemaOptions.moderateSigmaMm);
+  });
+
   it('gives the same figures from the coarse label grid as from the CT labels', () => {
     const { hu, labels, dims } = lungBlock('holes');
     // Left lung on the right half: blocks of 2×2×1 carry one label each.
