@@ -166,6 +166,8 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
           adaptiveSigmaMm: num(params, 'emphysemaAdaptiveSigmaMm'),
           moderateNoiseHu: num(params, 'emphysemaModerateNoiseHu'),
           moderateSigmaMm: num(params, 'emphysemaModerateSigmaMm'),
+          // Thick slices already blur the holes through-plane (0 = the slice spacing).
+          sliceThicknessMm: chosen.facts.sliceThicknessMm ?? 0,
         };
         // Emphysema does not need the nodules: a helper quantifies it during the nodule step.
         const emphysemaJob = helpers[0]?.emphysema(emphysemaOptions);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultEmphysemaOptions, quantifyEmphysema } from './emphysema.js';
+import { defaultEmphysemaOptions, moderateSigmaFor, quantifyEmphysema } from './emphysema.js';
 import { lungRegions } from './lungs/regions.js';
 import { LungLabel } from './lungs/types.js';
 
@@ -129,6 +129,57 @@ describe('quantifyEmphysema noise adaptation', () => {
     expect(smooth.edge).toBeLessThan(defaultEmphysemaOptions.moderateEdgeFraction);
     expect(smooth.sigma).toBe(defaultEmphysemaOptions.moderateSigmaMm);
     expect(defaultEmphysemaOptions.adaptiveSigmaMm).toBeGreaterThan(defaultEmphysemaOptions.moderateSigmaMm);
+  });
+
+  it('smooths smooth-kernel moderate noise less on thick slices, edge-enhancing kernels not', () => {
+    const dims: [number, number, number] = [48, 48, 12];
+    const [nx, ny, nz] = dims;
+    const labels = new Uint8Array(nx * ny * nz).fill(LungLabel.RightLung);
+    const regions = lungRegions(labels, dims, 1, 1);
+    let state = 4242;
+    const uniform = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return (state + 1) / 2147483649;
+    };
+    const volume = (rims: boolean): Int16Array => {
+      // As above: 30 HU of noise on −860 HU parenchyma, −990 HU holes, vessels with rims or not.
+      const hu = Int16Array.from(
+        labels,
+        () => -860 + 30 * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
+      );
+      for (let k = 0; k < nz; k++) {
+        for (let j = 4, n = 0; j < ny - 4; j += 8) {
+          for (let i = 4; i < nx - 4; i += 8, n++) {
+            const c = i + nx * (j + ny * k);
+            for (const d of [0, -1, 1, -nx, nx, -nx - 1, -nx + 1, nx - 1, nx + 1]) hu[c + d] = -990;
+            if (rims && n % 3 === 0) hu[c] = 40;
+          }
+        }
+      }
+      return hu;
+    };
+    const smooth = volume(false);
+    const sharp = volume(true);
+    const sigma = (hu: Int16Array, sliceMm: number, thicknessOption = 0): number =>
+      quantifyEmphysema(hu, labels, dims, [1, 1, sliceMm], regions, {
+        ...defaultEmphysemaOptions,
+        sliceThicknessMm: thicknessOption,
+      }).smoothingSigmaMm;
+    const o = defaultEmphysemaOptions;
+    expect(sigma(smooth, 1)).toBe(o.moderateSigmaMm);
+    expect(sigma(smooth, o.thinSliceMm)).toBe(o.moderateSigmaMm);
+    const at2p5 = sigma(smooth, 2.5);
+    expect(at2p5).toBeGreaterThan(0);
+    expect(at2p5).toBeLessThan(o.moderateSigmaMm);
+    // σ² = 0.7² − (2.5² − 1.25²)/12 with the defaults.
+    expect(at2p5).toBeCloseTo(Math.sqrt(o.moderateSigmaMm ** 2 - (2.5 ** 2 - o.thinSliceMm ** 2) / 12), 2);
+    expect(sigma(smooth, 5)).toBe(0);
+    // The slice thickness, when given, wins over the slice spacing (overlapping reconstructions).
+    expect(sigma(smooth, 2.5, 5)).toBe(0);
+    expect(sigma(smooth, 5, 1)).toBe(o.moderateSigmaMm);
+    expect(moderateSigmaFor(o, 0.625)).toBe(o.moderateSigmaMm);
+    // Rims lie in-plane: thick slices keep the edge-enhancing kernel's smoothing.
+    expect(sigma(sharp, 5)).toBe(o.adaptiveSigmaMm);
   });
 
   it('gives the same figures from the coarse label grid as from the CT labels', () => {

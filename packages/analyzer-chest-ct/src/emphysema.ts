@@ -48,6 +48,16 @@ export interface EmphysemaOptions {
    */
   moderateEdgeFraction: number;
   /**
+   * Slice thickness (mm; 0 = take the slice spacing). Only the noise-only smoothing (moderate
+   * noise, smooth kernel) depends on it, see `moderateSigmaFor`.
+   */
+  sliceThicknessMm: number;
+  /**
+   * Slices up to this thickness (mm) get the full `moderateSigmaMm`; thicker ones less (see
+   * `moderateSigmaFor`).
+   */
+  thinSliceMm: number;
+  /**
    * Noise-adaptive, sharp kernels: smooth also when more than this fraction of the
    * low-attenuation voxels touch dense tissue (> −700 HU, in-plane 8-neighbourhood). Edge-
    * enhancing kernels undershoot beside vessels and the pleura; emphysema lies in parenchyma.
@@ -68,7 +78,23 @@ export const defaultEmphysemaOptions: EmphysemaOptions = {
   moderateNoiseHu: 22,
   moderateSigmaMm: 0.7,
   moderateEdgeFraction: 0.15,
+  sliceThicknessMm: 0,
+  thinSliceMm: 1.25,
 };
+
+/**
+ * In-plane σ (mm) of the noise-only smoothing for a slice thickness. The slice profile (a box of
+ * the thickness, σ = thickness/√12) already blurs the emphysema holes through-plane, and blurs of
+ * Gaussian width add in quadrature: a slice thicker than `thinSliceMm` has used that much more of
+ * the blur the holes tolerate, so the in-plane σ shrinks by the difference,
+ * σ² = moderateSigmaMm² − (thickness² − thinSliceMm²)/12, down to no smoothing. (Edge-enhancing
+ * kernels keep their smoothing: their undershoot rims lie in-plane, which slices do not blur.)
+ */
+export function moderateSigmaFor(options: EmphysemaOptions, sliceThicknessMm: number): number {
+  const extra = Math.max(0, sliceThicknessMm ** 2 - options.thinSliceMm ** 2) / 12;
+  const s2 = options.moderateSigmaMm ** 2 - extra;
+  return s2 > 0 ? Math.round(Math.sqrt(s2) * 100) / 100 : 0;
+}
 
 export interface EmphysemaRegionResult {
   region: string;
@@ -146,7 +172,9 @@ export function quantifyEmphysema(
     if (noiseHu > options.adaptiveNoiseHu || edgeFraction > options.adaptiveEdgeFraction) {
       sigma = options.adaptiveSigmaMm;
     } else if (noiseHu > options.moderateNoiseHu) {
-      sigma = edgeFraction > options.moderateEdgeFraction ? options.adaptiveSigmaMm : options.moderateSigmaMm;
+      const thickness = options.sliceThicknessMm > 0 ? options.sliceThicknessMm : spacing[2];
+      sigma =
+        edgeFraction > options.moderateEdgeFraction ? options.adaptiveSigmaMm : moderateSigmaFor(options, thickness);
     }
   }
   if (sigma > 0) {
