@@ -33,6 +33,16 @@ function lungBlock(kind: 'undershoot' | 'holes'): {
   return { hu, labels, dims };
 }
 
+/** Standard normal values (Box–Muller on a seeded linear congruential generator): same seed, same noise. */
+function gaussianNoise(seed: number): () => number {
+  let state = seed;
+  const uniform = (): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state + 1) / 2147483649;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
 describe('quantifyEmphysema noise adaptation', () => {
   it('smooths when low attenuation sits beside dense tissue (sharp-kernel undershoot)', () => {
     const { hu, labels, dims } = lungBlock('undershoot');
@@ -62,17 +72,10 @@ describe('quantifyEmphysema noise adaptation', () => {
     const dims: [number, number, number] = [48, 48, 16];
     const labels = new Uint8Array(dims[0] * dims[1] * dims[2]).fill(LungLabel.RightLung);
     const regions = lungRegions(labels, dims, 1, 1);
-    let state = 12345;
-    const uniform = (): number => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return (state + 1) / 2147483649;
-    };
+    const gauss = gaussianNoise(12345);
     const sigmaFor = (noiseHu: number): { sigma: number; noise: number } => {
       // Parenchyma at −860 HU with white Gaussian noise (Box–Muller).
-      const hu = Int16Array.from(
-        labels,
-        () => -860 + noiseHu * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
-      );
+      const hu = Int16Array.from(labels, () => -860 + noiseHu * gauss());
       const r = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
       return { sigma: r.smoothingSigmaMm, noise: r.noiseHu };
     };
@@ -93,18 +96,11 @@ describe('quantifyEmphysema noise adaptation', () => {
     const [nx, ny, nz] = dims;
     const labels = new Uint8Array(nx * ny * nz).fill(LungLabel.RightLung);
     const regions = lungRegions(labels, dims, 1, 1);
-    let state = 777;
-    const uniform = (): number => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return (state + 1) / 2147483649;
-    };
+    const gauss = gaussianNoise(777);
     const scan = (rims: boolean): { sigma: number; noise: number; edge: number } => {
       // Parenchyma at −860 HU with 30 HU of white noise, −990 HU 3×3 holes and, with `rims`,
       // every other hole replaced by a vessel ringed by undershoot (a sharp kernel's rim).
-      const hu = Int16Array.from(
-        labels,
-        () => -860 + 30 * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
-      );
+      const hu = Int16Array.from(labels, () => -860 + 30 * gauss());
       for (let k = 0; k < nz; k++) {
         for (let j = 4, n = 0; j < ny - 4; j += 8) {
           for (let i = 4; i < nx - 4; i += 8, n++) {
@@ -136,17 +132,10 @@ describe('quantifyEmphysema noise adaptation', () => {
     const [nx, ny, nz] = dims;
     const labels = new Uint8Array(nx * ny * nz).fill(LungLabel.RightLung);
     const regions = lungRegions(labels, dims, 1, 1);
-    let state = 4242;
-    const uniform = (): number => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return (state + 1) / 2147483649;
-    };
+    const gauss = gaussianNoise(4242);
     const volume = (rims: boolean): Int16Array => {
       // As above: 30 HU of noise on −860 HU parenchyma, −990 HU holes, vessels with rims or not.
-      const hu = Int16Array.from(
-        labels,
-        () => -860 + 30 * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
-      );
+      const hu = Int16Array.from(labels, () => -860 + 30 * gauss());
       for (let k = 0; k < nz; k++) {
         for (let j = 4, n = 0; j < ny - 4; j += 8) {
           for (let i = 4; i < nx - 4; i += 8, n++) {
