@@ -43,6 +43,32 @@ function gaussianNoise(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
+/**
+ * One right lung filling `dims`: parenchyma at −860 HU with 30 HU of white noise and −990 HU 3×3
+ * holes every 8 voxels; with `rims`, every third hole holds a 40 HU vessel ringed by undershoot (a
+ * sharp kernel's rim). Each `volume` call draws fresh noise from the scene's generator.
+ */
+function holesAndRims(dims: [number, number, number], seed: number) {
+  const [nx, ny, nz] = dims;
+  const labels = new Uint8Array(nx * ny * nz).fill(LungLabel.RightLung);
+  const regions = lungRegions(labels, dims, 1, 1);
+  const gauss = gaussianNoise(seed);
+  const volume = (rims: boolean): Int16Array => {
+    const hu = Int16Array.from(labels, () => -860 + 30 * gauss());
+    for (let k = 0; k < nz; k++) {
+      for (let j = 4, n = 0; j < ny - 4; j += 8) {
+        for (let i = 4; i < nx - 4; i += 8, n++) {
+          const c = i + nx * (j + ny * k);
+          for (const d of [0, -1, 1, -nx, nx, -nx - 1, -nx + 1, nx - 1, nx + 1]) hu[c + d] = -990;
+          if (rims && n % 3 === 0) hu[c] = 40;
+        }
+      }
+    }
+    return hu;
+  };
+  return { labels, regions, volume };
+}
+
 describe('quantifyEmphysema noise adaptation', () => {
   it('smooths when low attenuation sits beside dense tissue (sharp-kernel undershoot)', () => {
     const { hu, labels, dims } = lungBlock('undershoot');
@@ -93,24 +119,9 @@ describe('quantifyEmphysema noise adaptation', () => {
 
   it('smooths moderate noise from an edge-enhancing kernel like high noise, smooth-kernel noise mildly', () => {
     const dims: [number, number, number] = [48, 48, 16];
-    const [nx, ny, nz] = dims;
-    const labels = new Uint8Array(nx * ny * nz).fill(LungLabel.RightLung);
-    const regions = lungRegions(labels, dims, 1, 1);
-    const gauss = gaussianNoise(777);
+    const { labels, regions, volume } = holesAndRims(dims, 777);
     const scan = (rims: boolean): { sigma: number; noise: number; edge: number } => {
-      // Parenchyma at −860 HU with 30 HU of white noise, −990 HU 3×3 holes and, with `rims`,
-      // every other hole replaced by a vessel ringed by undershoot (a sharp kernel's rim).
-      const hu = Int16Array.from(labels, () => -860 + 30 * gauss());
-      for (let k = 0; k < nz; k++) {
-        for (let j = 4, n = 0; j < ny - 4; j += 8) {
-          for (let i = 4; i < nx - 4; i += 8, n++) {
-            const c = i + nx * (j + ny * k);
-            for (const d of [0, -1, 1, -nx, nx, -nx - 1, -nx + 1, nx - 1, nx + 1]) hu[c + d] = -990;
-            if (rims && n % 3 === 0) hu[c] = 40;
-          }
-        }
-      }
-      const r = quantifyEmphysema(hu, labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
+      const r = quantifyEmphysema(volume(rims), labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
       return { sigma: r.smoothingSigmaMm, noise: r.noiseHu, edge: r.edgeFraction };
     };
     const sharp = scan(true);
@@ -129,24 +140,7 @@ describe('quantifyEmphysema noise adaptation', () => {
 
   it('smooths smooth-kernel moderate noise less on thick slices, edge-enhancing kernels not', () => {
     const dims: [number, number, number] = [48, 48, 12];
-    const [nx, ny, nz] = dims;
-    const labels = new Uint8Array(nx * ny * nz).fill(LungLabel.RightLung);
-    const regions = lungRegions(labels, dims, 1, 1);
-    const gauss = gaussianNoise(4242);
-    const volume = (rims: boolean): Int16Array => {
-      // As above: 30 HU of noise on −860 HU parenchyma, −990 HU holes, vessels with rims or not.
-      const hu = Int16Array.from(labels, () => -860 + 30 * gauss());
-      for (let k = 0; k < nz; k++) {
-        for (let j = 4, n = 0; j < ny - 4; j += 8) {
-          for (let i = 4; i < nx - 4; i += 8, n++) {
-            const c = i + nx * (j + ny * k);
-            for (const d of [0, -1, 1, -nx, nx, -nx - 1, -nx + 1, nx - 1, nx + 1]) hu[c + d] = -990;
-            if (rims && n % 3 === 0) hu[c] = 40;
-          }
-        }
-      }
-      return hu;
-    };
+    const { labels, regions, volume } = holesAndRims(dims, 4242);
     const smooth = volume(false);
     const sharp = volume(true);
     const sigma = (hu: Int16Array, sliceMm: number, thicknessOption = 0): number =>
