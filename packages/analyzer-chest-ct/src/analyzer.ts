@@ -163,9 +163,12 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
           smoothingSigmaMm: num(params, 'emphysemaSmoothingSigmaMm'),
           adaptive: params.emphysemaNoiseAdaptive === true,
           adaptiveNoiseHu: num(params, 'emphysemaAdaptiveNoiseHu'),
+          adaptiveEdgeFraction: num(params, 'emphysemaAdaptiveEdgeFraction'),
           adaptiveSigmaMm: num(params, 'emphysemaAdaptiveSigmaMm'),
           moderateNoiseHu: num(params, 'emphysemaModerateNoiseHu'),
           moderateSigmaMm: num(params, 'emphysemaModerateSigmaMm'),
+          moderateEdgeFraction: num(params, 'emphysemaModerateEdgeFraction'),
+          thinSliceMm: num(params, 'emphysemaThinSliceMm'),
           // Thick slices already blur the holes through-plane (0 = the slice spacing).
           sliceThicknessMm: chosen.facts.sliceThicknessMm ?? 0,
         };

@@ -1,4 +1,5 @@
 import type { AnalyzerDescriptor } from '@lingshu/ai';
+import { defaultEmphysemaOptions as emphysemaDefaults } from './emphysema.js';
 import { defaultNoduleParams } from './nodules/index.js';
 
 /** The nodule detector's tunables under their analyzer names (`noduleMinDiameterMm`, …). */
@@ -34,15 +35,19 @@ export const chestCtDescriptor: AnalyzerDescriptor = {
     /** Lung segmentation: per-side closing radius (mm). */
     lungClosingRadiusMm: 20,
     /** Emphysema: LAA threshold (HU), inclusive (≤) or not (<), PercN and optional smoothing. */
-    laaThresholdHu: -950,
-    laaInclusive: true,
-    percentile: 15,
-    emphysemaSmoothingSigmaMm: 0,
-    emphysemaNoiseAdaptive: true,
-    emphysemaAdaptiveNoiseHu: 40,
-    emphysemaAdaptiveSigmaMm: 0.85,
-    emphysemaModerateNoiseHu: 22,
-    emphysemaModerateSigmaMm: 0.7,
+    /** (The values are emphysema.ts's defaults, under their analyzer names.) */
+    laaThresholdHu: emphysemaDefaults.thresholdHu,
+    laaInclusive: emphysemaDefaults.inclusive,
+    percentile: emphysemaDefaults.percentile,
+    emphysemaSmoothingSigmaMm: emphysemaDefaults.smoothingSigmaMm,
+    emphysemaNoiseAdaptive: emphysemaDefaults.adaptive,
+    emphysemaAdaptiveNoiseHu: emphysemaDefaults.adaptiveNoiseHu,
+    emphysemaAdaptiveEdgeFraction: emphysemaDefaults.adaptiveEdgeFraction,
+    emphysemaAdaptiveSigmaMm: emphysemaDefaults.adaptiveSigmaMm,
+    emphysemaModerateNoiseHu: emphysemaDefaults.moderateNoiseHu,
+    emphysemaModerateSigmaMm: emphysemaDefaults.moderateSigmaMm,
+    emphysemaModerateEdgeFraction: emphysemaDefaults.moderateEdgeFraction,
+    emphysemaThinSliceMm: emphysemaDefaults.thinSliceMm,
     /** Infection burden bands (HU; not standardised) and vessel-removal opening (mm). */
     ggoMinHu: -750,
     ggoMaxHu: -300,
