@@ -15,8 +15,15 @@ import {
   type Spacing3,
   subtractMask,
 } from '@lingshu/imaging';
+import { dropOpenHoles } from './openHoles.js';
 import { markMedial, medialAdditions } from './parenchyma.js';
 import { LungLabel } from './types.js';
+
+/**
+ * A 2-D hole fill at least this large on some slice (a disc of 30 mm) that rests on tissue outside
+ * the lung is the diaphragm dome, not lung (openHoles.ts); vessels and bronchi are far smaller.
+ */
+const OPEN_HOLE_MIN_AREA_MM2 = 700;
 
 /** What the closing of one lung needs: the working grid's labels (read only) and the coarser grid. */
 export interface SideClosingJob {
@@ -106,7 +113,11 @@ export function closeSide(job: SideClosingJob): SideClosing | undefined {
   ];
   const sideMask = cropMask(wMask, wDims, mBox);
   const sealed = closeBox(sideMask, sDims, sealRadii);
+  const unfilled = sealed.slice();
   fillHoles2D(sealed, sDims, sealed);
+  // Not the diaphragm dome that the lung wraps round on axial slices (openHoles.ts).
+  const pixelMm2 = (vcSpacing[0] / half[0]) * (vcSpacing[1] / half[1]);
+  dropOpenHoles(sealed, unfilled, sDims, OPEN_HOLE_MIN_AREA_MM2 / pixelMm2);
   // The right lung's medial side is towards the patient's left (+i when iLeft is +1).
   const medialStep = (side === LungLabel.RightLung ? 1 : -1) * iLeft;
   return { side, sBox, sealed, medial: medialAdditions(sideMask, sealed, sDims, medialStep as 1 | -1) };
