@@ -279,3 +279,33 @@ describe('detectNodules: spicules and vessels beside the object', () => {
     expect(near(detectNodulesWithStats(ct, lungs, { parameters: {} }).nodules)).toHaveLength(0);
   });
 });
+
+describe('detectNodules on 5 mm slices', () => {
+  it('keeps a 17 mm solid nodule touching the pleura whose partial-volumed slices pull its mean below −80 HU', () => {
+    // 77 × 77 × 60 mm box on 5 mm slices; the wall at x = 3.15 mm. The nodule's centre lies between
+    // two slices and 0.8 r from the wall, so it touches the pleura over a small part of its surface.
+    const c = syntheticChest([110, 110, 12], [0.7, 0.7, 5], 5);
+    const r = 8.5;
+    const centre: V3 = [3.15 + 0.8 * r, 40, 27.5];
+    paint(c, sphere(centre, r), 30, { center: centre, radiusMm: r + 1 });
+    const { ct, lungs } = finishChest(c, 25, 4);
+    const onIt = (all: NoduleFinding[]): NoduleFinding[] =>
+      all.filter((n) => {
+        const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
+        return Math.hypot(w[0] - centre[0], w[1] - centre[1], w[2] - centre[2]) <= r;
+      });
+    const found = onIt(detectNodulesWithStats(ct, lungs, { parameters: {} }).nodules);
+    expect(found).toHaveLength(1);
+    const d = found[0]?.details;
+    expect(d?.type).toBe('solid');
+    expect(d?.meanDiameterMm).toBeGreaterThan(14);
+    expect(d?.meanDiameterMm).toBeLessThan(20);
+    // What made analyzer ≤ 0.5.0 drop it as extrapulmonary fat: mean < −80 HU and any contact > 2 %.
+    expect(d?.meanHu).toBeLessThan(-80);
+    expect(d?.shape.pleuralContact).toBeGreaterThan(0.02);
+    expect(d?.shape.pleuralContact).toBeLessThanOrEqual(0.1);
+    const old = detectNodulesWithStats(ct, lungs, { parameters: { noduleFatMinPleuralContact: 0.02 } });
+    expect(onIt(old.nodules)).toHaveLength(0);
+    expect(old.stats.rejected['extrapulmonary-fat']).toBeGreaterThan(0);
+  });
+});

@@ -67,7 +67,7 @@ export function evaluateSeed(
     d.type === 'solid' &&
     d.meanDiameterMm >= params.fatMinDiameterMm &&
     d.meanHu < params.fatMaxMeanHu &&
-    d.shape.pleuralContact > 0.02
+    d.shape.pleuralContact > params.fatMinPleuralContact
   ) {
     return drop('extrapulmonary-fat');
   }

@@ -69,6 +69,8 @@ export interface NoduleParams {
    */
   fatMaxMeanHu: number;
   fatMinDiameterMm: number;
+  /** …and touching non-lung over more than this fraction of its surface (pulled-in tissue lies against it broadly). */
+  fatMinPleuralContact: number;
   /** Air lumen: enclosed voxels at least this far below the parenchyma (negative HU contrast). */
   lumenMaxContrastHu: number;
   /**
@@ -174,6 +176,7 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   ggnSmallMinContrastHu: 200,
   fatMaxMeanHu: -80,
   fatMinDiameterMm: 15,
+  fatMinPleuralContact: 0.1,
   lumenMaxContrastHu: -40,
   lumenMinFraction: 0.085,
   airwayMaxDiameterMm: 12,
