@@ -67,7 +67,8 @@ export function evaluateSeed(
     d.type === 'solid' &&
     d.meanDiameterMm >= params.fatMinDiameterMm &&
     d.meanHu < params.fatMaxMeanHu &&
-    d.shape.pleuralContact > params.fatMinPleuralContact
+    d.shape.pleuralContact >
+      (ct.spacing[2] >= params.fatThickSliceMm ? params.fatMinPleuralContact : params.fatMinPleuralContactThin)
   ) {
     return drop('extrapulmonary-fat');
   }

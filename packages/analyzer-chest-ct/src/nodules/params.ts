@@ -69,8 +69,15 @@ export interface NoduleParams {
    */
   fatMaxMeanHu: number;
   fatMinDiameterMm: number;
-  /** …and touching non-lung over more than this fraction of its surface (pulled-in tissue lies against it broadly). */
+  /**
+   * …and touching non-lung over more than this fraction of its surface on slices at least
+   * `fatThickSliceMm` apart (pulled-in tissue lies against it broadly, while the partial-volumed end
+   * slices of a solid juxtapleural nodule pull its mean below −80 HU too), over more than
+   * `fatMinPleuralContactThin` on thinner slices (where a solid nodule's mean stays above −80 HU).
+   */
   fatMinPleuralContact: number;
+  fatMinPleuralContactThin: number;
+  fatThickSliceMm: number;
   /** Air lumen: enclosed voxels at least this far below the parenchyma (negative HU contrast). */
   lumenMaxContrastHu: number;
   /**
@@ -177,6 +184,8 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   fatMaxMeanHu: -80,
   fatMinDiameterMm: 15,
   fatMinPleuralContact: 0.1,
+  fatMinPleuralContactThin: 0.02,
+  fatThickSliceMm: 2,
   lumenMaxContrastHu: -40,
   lumenMinFraction: 0.085,
   airwayMaxDiameterMm: 12,
