@@ -57,6 +57,14 @@ function match(nodules: NoduleFinding[], t: Truth): NoduleFinding | undefined {
   });
 }
 
+/** The findings whose centre lies within `mm` of point `p` (world mm). */
+function within(found: readonly NoduleFinding[], p: readonly number[], mm: number): NoduleFinding[] {
+  return found.filter((n) => {
+    const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
+    return Math.hypot(w[0] - (p[0] ?? 0), w[1] - (p[1] ?? 0), w[2] - (p[2] ?? 0)) <= mm;
+  });
+}
+
 describe('detectNodules on a synthetic chest', () => {
   const { result, truth } = buildCase(7);
   const nodules = result.nodules;
@@ -148,11 +156,7 @@ describe('detectNodules false-positive rules', () => {
     paint(c, sphere([25, 65, 15], 4), 30, { center: [25, 65, 15], radiusMm: 5 });
     const { ct, lungs } = finishChest(c, 20, 3);
     const { nodules, stats } = detectNodulesWithStats(ct, lungs, { parameters: {}, trace: true });
-    const near = (p: V3): NoduleFinding[] =>
-      nodules.filter((n) => {
-        const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
-        return Math.hypot(w[0] - p[0], w[1] - p[1], w[2] - p[2]) <= 5;
-      });
+    const near = (p: V3): NoduleFinding[] => within(nodules, p, 5);
     expect(near([25, 65, 15])).toHaveLength(1);
     expect(near([40, 40, 20])).toHaveLength(0);
     expect(near([60, 60, 39])).toHaveLength(0);
@@ -172,11 +176,7 @@ describe('detectNodules on small and calcified nodules', () => {
     paint(c, sphere(calcified, 2.5), 500, { center: calcified, radiusMm: 3.5 });
     const { ct, lungs } = finishChest(c, 25, 11);
     const { nodules } = detectNodulesWithStats(ct, lungs, { parameters: {} });
-    const near = (p: V3): NoduleFinding[] =>
-      nodules.filter((n) => {
-        const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
-        return Math.hypot(w[0] - p[0], w[1] - p[1], w[2] - p[2]) <= 3;
-      });
+    const near = (p: V3): NoduleFinding[] => within(nodules, p, 3);
     expect(near(solid)).toHaveLength(1);
     expect(near(calcified)).toHaveLength(1);
     expect(near(solid)[0]?.details?.type).toBe('solid');
@@ -196,11 +196,7 @@ describe('detectNodules beside a thick vessel', () => {
     const nodule: V3 = [30 + vesselR + 0.85 * 4, 40, 25];
     paint(c, sphere(nodule, 4), 30, { center: nodule, radiusMm: 5 });
     const { ct, lungs } = finishChest(c, 25, 5);
-    const near = (found: NoduleFinding[]): NoduleFinding[] =>
-      found.filter((n) => {
-        const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
-        return Math.hypot(w[0] - nodule[0], w[1] - nodule[1], w[2] - nodule[2]) <= 4;
-      });
+    const near = (found: NoduleFinding[]): NoduleFinding[] => within(found, nodule, 4);
     const { nodules } = detectNodulesWithStats(ct, lungs, { parameters: {} });
     expect(near(nodules)).toHaveLength(1);
     const shape = near(nodules)[0]?.details?.shape;
@@ -228,11 +224,7 @@ const spike =
 
 describe('detectNodules: spicules and vessels beside the object', () => {
   const centre: V3 = [38, 38, 30];
-  const near = (found: NoduleFinding[]): NoduleFinding[] =>
-    found.filter((n) => {
-      const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
-      return Math.hypot(w[0] - centre[0], w[1] - centre[1], w[2] - centre[2]) <= 4;
-    });
+  const near = (found: NoduleFinding[]): NoduleFinding[] => within(found, centre, 4);
 
   it('counts the spicules of a 6 mm spiculated nodule as its own, not as vessels', () => {
     const c = syntheticChest([110, 110, 60], [0.7, 0.7, 1], 5);
@@ -289,11 +281,7 @@ describe('detectNodules on 5 mm slices', () => {
     const centre: V3 = [3.15 + 0.8 * r, 40, 27.5];
     paint(c, sphere(centre, r), 30, { center: centre, radiusMm: r + 1 });
     const { ct, lungs } = finishChest(c, 25, 4);
-    const onIt = (all: NoduleFinding[]): NoduleFinding[] =>
-      all.filter((n) => {
-        const w = n.finding.geometry?.centerWorld ?? [0, 0, 0];
-        return Math.hypot(w[0] - centre[0], w[1] - centre[1], w[2] - centre[2]) <= r;
-      });
+    const onIt = (all: NoduleFinding[]): NoduleFinding[] => within(all, centre, r);
     const found = onIt(detectNodulesWithStats(ct, lungs, { parameters: {} }).nodules);
     expect(found).toHaveLength(1);
     const d = found[0]?.details;
