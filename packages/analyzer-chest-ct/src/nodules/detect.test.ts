@@ -214,6 +214,33 @@ describe('detectNodules beside a thick vessel', () => {
   });
 });
 
+describe('detectNodules: ground glass beside a vessel as thick as its radius', () => {
+  it('finds a 13 mm ground-glass nodule touching an 11 mm vessel whose own seed runs out of the crop', () => {
+    const c = syntheticChest([110, 110, 60], [0.7, 0.7, 1], 5);
+    const ggn: V3 = [45, 38, 30];
+    const vesselR = 5.5;
+    // The vessel (along z) touches the nodule: the seed at the nodule's centre takes the vessel
+    // into its region and no opening up to 0.8 r cuts it off; the ground-glass channel's point
+    // there is segmented inside the band, where the vessel is not.
+    const axis: V3 = [ggn[0] - 6.5 - vesselR, ggn[1], 0];
+    paint(c, cylinder(axis, [0, 0, 1], vesselR), 40, { center: [axis[0], axis[1], 30], radiusMm: 45 });
+    paint(c, sphere(ggn, 6.5), -650, { center: ggn, radiusMm: 7.5 });
+    const { ct, lungs } = finishChest(c, 25, 3);
+    const { nodules, stats } = detectNodulesWithStats(ct, lungs, { parameters: {} });
+    const found = within(nodules, ggn, 4);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.details?.type).toBe('ground-glass');
+    expect(Math.abs((found[0]?.details?.meanDiameterMm ?? 0) - 13)).toBeLessThanOrEqual(1);
+    // One finding: the vessel is none, and the nodule's two seeds give one nodule.
+    expect(nodules).toHaveLength(1);
+    expect(stats.rejected.duplicate ?? 0).toBeGreaterThanOrEqual(1);
+    // Analyzer ≤ 0.6.0 skipped channel points beside a seed that passed the blob test: lost.
+    const old = detectNodulesWithStats(ct, lungs, { parameters: { noduleGgnChannelSkipNearSeed: 0.5 } });
+    expect(within(old.nodules, ggn, 4)).toHaveLength(0);
+    expect(old.stats.rejected['extends-beyond-crop'] ?? 0).toBeGreaterThanOrEqual(1);
+  });
+});
+
 /** Tapered spike from `a` along unit `u`: radius `r0` at the base, 0 at `length` mm. */
 const spike =
   (a: V3, u: V3, length: number, r0: number) =>

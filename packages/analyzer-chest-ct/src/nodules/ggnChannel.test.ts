@@ -50,9 +50,13 @@ describe('groundGlassChannel', () => {
     for (const p of passed) expect(Math.hypot(p.i * 1.2 - 24, p.j * 1.2 - 24, p.k * 1.2 - 18)).toBeLessThanOrEqual(2);
   });
 
-  it('skips a point next to a seed that is already there', () => {
+  it('keeps a point next to a seed by default, skips it with ggnChannelSkipNearSeed (analyzer ≤ 0.6.0)', () => {
     const { band, lung, dist, dims, spacing } = scene();
-    const points = groundGlassChannel(band, lung, dist, dims, spacing, { ...defaultNoduleParams }, [[20, 20, 15, 5]]);
-    expect(points.filter((p) => Math.hypot(p.i - 20, p.j - 20, p.k - 15) <= 2)).toEqual([]);
+    const taken = [[20, 20, 15, 5]] as const;
+    const atSeed = (points: ReturnType<typeof groundGlassChannel>): number =>
+      points.filter((p) => Math.hypot(p.i - 20, p.j - 20, p.k - 15) <= 2).length;
+    expect(atSeed(groundGlassChannel(band, lung, dist, dims, spacing, { ...defaultNoduleParams }, taken))).toBe(1);
+    const old = { ...defaultNoduleParams, ggnChannelSkipNearSeed: 0.5 };
+    expect(atSeed(groundGlassChannel(band, lung, dist, dims, spacing, old, taken))).toBe(0);
   });
 });

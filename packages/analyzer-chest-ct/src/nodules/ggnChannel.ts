@@ -20,8 +20,11 @@ export interface ChannelPoint {
  * nodule scale) peaks at the centre of such a nodule, where the distance-map seeds miss it when a
  * vessel widens the mask or pulls its maximum off centre. Each peak gets the Hessian blob test on
  * the band image at the scale of the distance map there.
- * Points near a seed in `taken` (grid i, j, k, radius mm) are skipped; the caller applies the
- * blob threshold (the points below it are kept for audit).
+ * With `ggnChannelSkipNearSeed` > 0, points within that fraction of a radius of a seed in `taken`
+ * (grid i, j, k, radius mm) are skipped; at 0 (the default since analyzer 0.7.0) none are: a seed
+ * whose segmentation fails (a thick vessel through the nodule runs out of the crop) must not hide
+ * the channel's point, and one inside a nodule already accepted is dropped by the detector's merge
+ * as a duplicate. The caller applies the blob threshold (the points below it are kept for audit).
  */
 export function groundGlassChannel(
   band: Uint8Array,
@@ -37,6 +40,7 @@ export function groundGlassChannel(
   for (let g = 0; g < clipped.length; g++) clipped[g] = band[g] && lung[g] ? 100 : 0;
   const lumps = gaussianSmooth(clipped, dims, spacing, params.ggnChannelSigmaMm);
   const minLevel = params.ggnChannelMinLevel * 100;
+  const skipNear = params.ggnChannelSkipNearSeed;
   const out: ChannelPoint[] = [];
   for (let k = 1; k < gz - 1; k++) {
     for (let j = 1; j < gy - 1; j++) {
@@ -60,9 +64,9 @@ export function groundGlassChannel(
         }
         if (!isMax) continue;
         let near = false;
-        for (const [ti, tj, tk, tr] of taken) {
+        for (const [ti, tj, tk, tr] of skipNear > 0 ? taken : []) {
           const dd = ((i - ti) * spacing[0]) ** 2 + ((j - tj) * spacing[1]) ** 2 + ((k - tk) * spacing[2]) ** 2;
-          if (dd <= Math.max(tr * 0.5, 1.5 * spacing[0]) ** 2) {
+          if (dd <= Math.max(tr * skipNear, 1.5 * spacing[0]) ** 2) {
             near = true;
             break;
           }

@@ -29,6 +29,12 @@ export interface NoduleParams {
   /** Blob test of the ground-glass channel (looser than `minBlobness`: a vessel leaves a groove in the band). */
   ggnChannelMinBlobness: number;
   /**
+   * Channel points within this fraction of a seed's radius of a seed that passed the blob test are
+   * skipped (0: none; analyzer ≤ 0.6.0 used 0.5, which lost ground glass whose seed on a thick vessel
+   * failed the segmentation).
+   */
+  ggnChannelSkipNearSeed: number;
+  /**
    * Radius of the thickest structure cut off next to a candidate, relative to its own radius, above
    * which it is a vessel (a thicker stretch of it or a branching point). Between `neckFreeRatio`
    * and this the candidate stays and the score takes `confidenceNeck` off: a nodule beside a vessel
@@ -171,6 +177,7 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   ggnChannelMinLevel: 0.35,
   ggnChannelMinRadiusMm: 2.4,
   ggnChannelMinBlobness: 0.15,
+  ggnChannelSkipNearSeed: 0,
   maxNeckRatio: 1.3,
   largeSeedRadiusMm: 7,
   minBlobnessLarge: 0.2,
