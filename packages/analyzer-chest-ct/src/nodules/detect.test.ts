@@ -214,6 +214,28 @@ describe('detectNodules beside a thick vessel', () => {
   });
 });
 
+describe('detectNodules: a 14 mm nodule beside a 12 mm vessel', () => {
+  it('opens wider for a blob-like seed: the nodule is found, the vessel is not', () => {
+    const c = syntheticChest([110, 110, 60], [0.7, 0.7, 1], 5);
+    const nodule: V3 = [45, 40, 30];
+    // Vessel radius 5.95 mm = 0.85 of the nodule's: an opening of 0.8 r keeps it joined to the
+    // nodule, so the object runs out of the crop; 0.95 r takes it off.
+    const vesselR = 0.85 * 7;
+    const axis: V3 = [nodule[0] - 0.9 * 7 - vesselR, nodule[1], 0];
+    paint(c, cylinder(axis, [0, 0, 1], vesselR), 40, { center: [axis[0], axis[1], 30], radiusMm: 60 });
+    paint(c, sphere(nodule, 7), 30, { center: nodule, radiusMm: 8 });
+    const { ct, lungs } = finishChest(c, 25, 1);
+    const { nodules } = detectNodulesWithStats(ct, lungs, { parameters: {} });
+    expect(within(nodules, nodule, 4)).toHaveLength(1);
+    expect(Math.abs((within(nodules, nodule, 4)[0]?.details?.meanDiameterMm ?? 0) - 14)).toBeLessThanOrEqual(1);
+    expect(nodules).toHaveLength(1);
+    // Without the wider opening (analyzer ≤ 0.6.0) the nodule was lost with its vessel.
+    const old = detectNodulesWithStats(ct, lungs, { parameters: { noduleWideOpeningMinBlobness: 2 } });
+    expect(within(old.nodules, nodule, 4)).toHaveLength(0);
+    expect(old.stats.rejected['extends-beyond-crop'] ?? 0).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('detectNodules: ground glass beside a vessel as thick as its radius', () => {
   it('finds a 13 mm ground-glass nodule touching an 11 mm vessel whose own seed runs out of the crop', () => {
     const c = syntheticChest([110, 110, 60], [0.7, 0.7, 1], 5);

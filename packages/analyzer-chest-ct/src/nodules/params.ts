@@ -41,6 +41,13 @@ export interface NoduleParams {
    * nearly as thick as itself is common.
    */
   maxNeckRatio: number;
+  /**
+   * Segmentation: a seed with at least this blobness also tries a ball opening of
+   * `wideOpeningFactor` × its radius when the usual ones (0.45, 0.6, 0.8) leave an object that runs
+   * out of the crop (a vessel about as thick as the nodule's radius). Analyzer ≤ 0.6.0: none.
+   */
+  wideOpeningMinBlobness: number;
+  wideOpeningFactor: number;
   /** The nodule's typical HU (75th percentile) must exceed the parenchyma by this (HU). */
   minContrastHu: number;
   /** A "ground-glass" object whose smoothed maximum exceeds this (HU) is a partial-volumed vessel. */
@@ -179,6 +186,8 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   ggnChannelMinBlobness: 0.15,
   ggnChannelSkipNearSeed: 0,
   maxNeckRatio: 1.3,
+  wideOpeningMinBlobness: 0.4,
+  wideOpeningFactor: 0.95,
   largeSeedRadiusMm: 7,
   minBlobnessLarge: 0.2,
   minContrastHu: 100,

@@ -199,7 +199,8 @@ function percentile(values: number[], q: number): number {
 /**
  * Segments one candidate at full resolution: a region at a low threshold (ground-glass level,
  * or midway to the nodule's core when fainter), the seed's connected component inside the lung,
- * vessels cut off by a ball opening whose radius grows with the nodule (0.45–0.8 × its radius)
+ * vessels cut off by a ball opening whose radius grows with the nodule (0.45–0.8 × its radius, and
+ * 0.95 for a seed that passed a stricter blob test)
  * until the object no longer runs out of the crop (a vessel or the hilum always does), and a
  * partial-volume weighted volume: Σ clamp((HU − parenchyma)/(nodule − parenchyma), 0, 1)·voxel.
  */
@@ -243,7 +244,11 @@ export function segmentCandidate(
   let core: Uint8Array | undefined;
   let openingMm = 0;
   const minOpen = 0.75 * Math.min(spacing[0], spacing[1]);
-  for (const factor of [0.45, 0.6, 0.8]) {
+  // A seed that is a blob at its own scale may open wider: a vessel as thick as 0.8 of its radius
+  // (a hilar vessel beside a large nodule) then comes off too.
+  const factors = [0.45, 0.6, 0.8];
+  if (seed.blobness >= params.wideOpeningMinBlobness) factors.push(params.wideOpeningFactor);
+  for (const factor of factors) {
     openingMm = Math.max(minOpen, factor * r);
     const opened = openBall(r0, dims, spacing, openingMm);
     const comp = componentAt(opened, dims, sp, Math.max(1, Math.round(r / spacing[0])));
