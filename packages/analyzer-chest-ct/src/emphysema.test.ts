@@ -120,9 +120,9 @@ describe('quantifyEmphysema noise adaptation', () => {
   it('smooths moderate noise from an edge-enhancing kernel like high noise, smooth-kernel noise mildly', () => {
     const dims: [number, number, number] = [48, 48, 16];
     const { labels, regions, volume } = holesAndRims(dims, 777);
-    const scan = (rims: boolean): { sigma: number; noise: number; edge: number } => {
+    const scan = (rims: boolean): { sigma: number; noise: number; edge: number; loose: number } => {
       const r = quantifyEmphysema(volume(rims), labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
-      return { sigma: r.smoothingSigmaMm, noise: r.noiseHu, edge: r.edgeFraction };
+      return { sigma: r.smoothingSigmaMm, noise: r.noiseHu, edge: r.edgeFraction, loose: r.edgeFractionUnclustered };
     };
     const sharp = scan(true);
     const smooth = scan(false);
@@ -130,12 +130,57 @@ describe('quantifyEmphysema noise adaptation', () => {
       expect(s.noise).toBeGreaterThan(defaultEmphysemaOptions.moderateNoiseHu);
       expect(s.noise).toBeLessThan(defaultEmphysemaOptions.adaptiveNoiseHu);
     }
-    expect(sharp.edge).toBeGreaterThan(defaultEmphysemaOptions.moderateEdgeFraction);
+    expect(sharp.loose).toBeGreaterThan(defaultEmphysemaOptions.moderateEdgeFraction);
     expect(sharp.edge).toBeLessThan(defaultEmphysemaOptions.adaptiveEdgeFraction);
     expect(sharp.sigma).toBe(defaultEmphysemaOptions.adaptiveSigmaMm);
-    expect(smooth.edge).toBeLessThan(defaultEmphysemaOptions.moderateEdgeFraction);
+    expect(smooth.loose).toBeLessThan(defaultEmphysemaOptions.moderateEdgeFraction);
     expect(smooth.sigma).toBe(defaultEmphysemaOptions.moderateSigmaMm);
     expect(defaultEmphysemaOptions.adaptiveSigmaMm).toBeGreaterThan(defaultEmphysemaOptions.moderateSigmaMm);
+  });
+
+  it('tells an edge-enhancing kernel by its rims also when emphysema holes outnumber them', () => {
+    // Left half: 40 HU vessel voxels ringed by −990 HU (undershoot), 16 per slice; right half: 24
+    // emphysema holes of 7×7 voxels at −990 HU. Parenchyma and holes with 30 HU of white noise
+    // (moderate), parenchyma at −860 HU.
+    const dims: [number, number, number] = [64, 64, 12];
+    const [nx, ny, nz] = dims;
+    const labels = new Uint8Array(nx * ny * nz).fill(LungLabel.RightLung);
+    const regions = lungRegions(labels, dims, 1, 1);
+    const gauss = gaussianNoise(2024);
+    const scene = (rims: boolean): Int16Array => {
+      const hu = Int16Array.from(labels, () => -860 + 30 * gauss());
+      for (let k = 0; k < nz; k++) {
+        const at = (i: number, j: number): number => i + nx * (j + ny * k);
+        if (rims) {
+          for (let j = 4; j < ny - 4; j += 16) {
+            for (let i = 4; i < 30; i += 8) {
+              for (let dj = -1; dj <= 1; dj++) for (let di = -1; di <= 1; di++) hu[at(i + di, j + dj)] = -990;
+              hu[at(i, j)] = 40;
+            }
+          }
+        }
+        for (let cj = 4; cj < ny - 3; cj += 8)
+          for (let ci = 36; ci < nx - 3; ci += 9)
+            for (let dj = -3; dj <= 3; dj++)
+              for (let di = -3; di <= 3; di++) hu[at(ci + di, cj + dj)] = -990 + 30 * gauss();
+      }
+      return hu;
+    };
+    const sharp = quantifyEmphysema(scene(true), labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
+    const smooth = quantifyEmphysema(scene(false), labels, dims, [1, 1, 1], regions, defaultEmphysemaOptions);
+    const o = defaultEmphysemaOptions;
+    for (const r of [sharp, smooth]) {
+      expect(r.noiseHu).toBeGreaterThan(o.moderateNoiseHu);
+      expect(r.noiseHu).toBeLessThan(o.adaptiveNoiseHu);
+    }
+    // Over all low-attenuation voxels the holes dilute the rims below 0.15, where analyzer ≤ 0.6.0
+    // took the scan for a smooth kernel; outside clusters the rims dominate.
+    expect(sharp.edgeFraction).toBeLessThan(0.15);
+    expect(sharp.edgeFractionUnclustered).toBeGreaterThan(o.moderateEdgeFraction);
+    expect(sharp.smoothingSigmaMm).toBe(o.adaptiveSigmaMm);
+    // The holes alone (a smooth kernel with emphysema): the milder smoothing.
+    expect(smooth.edgeFractionUnclustered).toBeLessThan(o.moderateEdgeFraction);
+    expect(smooth.smoothingSigmaMm).toBe(o.moderateSigmaMm);
   });
 
   it('smooths smooth-kernel moderate noise less on thick slices, edge-enhancing kernels not', () => {
