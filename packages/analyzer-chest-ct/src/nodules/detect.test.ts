@@ -242,8 +242,8 @@ describe('detectNodules: ground glass beside a vessel as thick as its radius', (
     const ggn: V3 = [45, 38, 30];
     const vesselR = 5.5;
     // The vessel (along z) touches the nodule: the seed at the nodule's centre takes the vessel
-    // into its region and no opening up to 0.8 r cuts it off; the ground-glass channel's point
-    // there is segmented inside the band, where the vessel is not.
+    // into its region and no opening cuts it off; the ground-glass channel's point there is
+    // segmented inside the band, where the vessel is not.
     const axis: V3 = [ggn[0] - 6.5 - vesselR, ggn[1], 0];
     paint(c, cylinder(axis, [0, 0, 1], vesselR), 40, { center: [axis[0], axis[1], 30], radiusMm: 45 });
     paint(c, sphere(ggn, 6.5), -650, { center: ggn, radiusMm: 7.5 });

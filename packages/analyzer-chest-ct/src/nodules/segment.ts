@@ -199,10 +199,10 @@ function percentile(values: number[], q: number): number {
 /**
  * Segments one candidate at full resolution: a region at a low threshold (ground-glass level,
  * or midway to the nodule's core when fainter), the seed's connected component inside the lung,
- * vessels cut off by a ball opening whose radius grows with the nodule (0.45–0.8 × its radius, and
- * 0.95 for a seed that passed a stricter blob test)
- * until the object no longer runs out of the crop (a vessel or the hilum always does), and a
- * partial-volume weighted volume: Σ clamp((HU − parenchyma)/(nodule − parenchyma), 0, 1)·voxel.
+ * vessels cut off by a ball opening whose radius grows with the nodule (0.45–0.8 × its radius;
+ * 0.95 for a seed that passed a stricter blob test) until the object no longer runs out of the
+ * crop (a vessel or the hilum always does), and a partial-volume weighted volume:
+ * Σ clamp((HU − parenchyma)/(nodule − parenchyma), 0, 1)·voxel.
  */
 export function segmentCandidate(
   ct: Volume,
