@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LungLabel } from '../lungs/types.js';
 import { detectNodulesWithStats } from './detect.js';
 import { cylinder, finishChest, paint, sphere, syntheticChest } from './testing.js';
 import type { NoduleFinding } from './types.js';
@@ -344,5 +345,57 @@ describe('detectNodules on 5 mm slices', () => {
     const old = detectNodulesWithStats(ct, lungs, { parameters: { noduleFatMinPleuralContact: 0.02 } });
     expect(onIt(old.nodules)).toHaveLength(0);
     expect(old.stats.rejected['extrapulmonary-fat']).toBeGreaterThan(0);
+  });
+});
+
+describe('detectNodules beside an oblique chest wall on 5 mm slices', () => {
+  /**
+   * A 77 × 77 × 60 mm box on 5 mm slices with a chest wall inside it whose surface runs obliquely
+   * through the slices (x < 10 + 0.8 (z − 25) mm): each slice shows its partial volume as a band
+   * ≈ 4 mm wide, and the lung mask (HU < −400, as the lung step thresholds) keeps the band's fainter
+   * part. A 7 mm solid nodule touches the wall on its middle slice; on the slice above, the wall has
+   * moved in under it.
+   */
+  function scene(): {
+    ct: ReturnType<typeof finishChest>['ct'];
+    lungs: ReturnType<typeof finishChest>['lungs'];
+    centre: V3;
+  } {
+    const c = syntheticChest([110, 110, 12], [0.7, 0.7, 5], 5);
+    const wall = (x: number, _y: number, z: number): number => (x - 10 - 1.5 * (z - 25)) / Math.hypot(1, 1.5);
+    paint(c, wall, 40, { center: [10, 40, 30], radiusMm: 40 });
+    // The lung mask: the wall's own HU (before the nodule) below −400.
+    const wallHu = c.hu.slice();
+    const r = 3.5;
+    const centre: V3 = [10 + 0.85 * r, 40, 25];
+    paint(c, sphere(centre, r), 30, { center: centre, radiusMm: r + 1 });
+    const { ct, lungs } = finishChest(c, 20, 11);
+    for (let p = 0; p < wallHu.length; p++) if ((wallHu[p] ?? 0) >= -400) lungs.labels[p] = LungLabel.Body;
+    return { ct, lungs, centre };
+  }
+
+  it('finds the juxtapleural nodule, measured without the wall, and reports nothing on the wall', () => {
+    const { ct, lungs, centre } = scene();
+    const found = detectNodulesWithStats(ct, lungs, { parameters: {} }).nodules;
+    expect(found).toHaveLength(1);
+    const d = found[0]?.details;
+    expect(within(found, centre, 2)).toHaveLength(1);
+    expect(d?.type).toBe('solid');
+    expect(d?.meanDiameterMm).toBeGreaterThan(6);
+    expect(d?.meanDiameterMm).toBeLessThan(8.5);
+    // The slice above shows the wall (3-D contact high); in-plane the nodule only touches it.
+    expect(d?.shape.pleuralContact).toBeGreaterThan(0.45);
+    expect(d?.shape.inPlaneContact).toBeLessThan(0.2);
+    // The wall's partial-volume band left beside it is not a vessel.
+    expect(d?.shape.attachments).toBe(0);
+  });
+
+  it('lost it with analyzer 0.7.0 (no slice clip, contact over all six neighbours)', () => {
+    const { ct, lungs, centre } = scene();
+    const old = detectNodulesWithStats(ct, lungs, {
+      parameters: { noduleSliceClipMinSpacingMm: 99, noduleContactInPlaneMinSpacingMm: 99 },
+    });
+    expect(within(old.nodules, centre, 5)).toHaveLength(0);
+    expect(old.stats.rejected['pleural-contact']).toBeGreaterThan(0);
   });
 });

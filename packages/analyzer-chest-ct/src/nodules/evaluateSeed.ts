@@ -72,7 +72,13 @@ export function evaluateSeed(
   ) {
     return drop('extrapulmonary-fat');
   }
-  if (d.shape.pleuralContact > params.maxPleuralContact) return drop('pleural-contact');
+  if (
+    ct.spacing[2] >= params.contactInPlaneMinSpacingMm
+      ? d.shape.inPlaneContact > params.maxInPlaneContact
+      : d.shape.pleuralContact > params.maxPleuralContact
+  ) {
+    return drop('pleural-contact');
+  }
   if (d.confidence < params.minConfidence) return drop('low-confidence');
   return { ok: true, measured: m };
 }

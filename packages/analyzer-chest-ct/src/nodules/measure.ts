@@ -122,7 +122,12 @@ function elongation(
 }
 
 /** Fraction of the object's surface voxels that touch non-lung (pleura, mediastinum). */
-function pleuralContact(mask: Uint8Array, lung: Uint8Array, dims: readonly [number, number, number]): number {
+function pleuralContact(
+  mask: Uint8Array,
+  lung: Uint8Array,
+  dims: readonly [number, number, number],
+  inPlaneOnly = false,
+): number {
   const [cx, cy, cz] = dims;
   let surface = 0;
   let touching = 0;
@@ -141,10 +146,11 @@ function pleuralContact(mask: Uint8Array, lung: Uint8Array, dims: readonly [numb
     ];
     let isSurface = false;
     let touches = false;
-    for (const n of nb) {
+    for (let a = 0; a < 6; a++) {
+      const n = nb[a] ?? -1;
       if (n < 0) continue;
       if (!mask[n]) isSurface = true;
-      if (!lung[n]) touches = true;
+      if (!lung[n] && (a < 4 || !inPlaneOnly)) touches = true;
     }
     if (isSurface || touches) surface++;
     if (touches) touching++;
@@ -299,6 +305,7 @@ export function measureNodule(
   const ck = Math.round(centerVoxel[2]);
   const where = lungs.zoneOf(ci, cj, ck);
   const contact = pleuralContact(seg.core, crop.lung, dims);
+  const inPlaneContact = pleuralContact(seg.core, crop.lung, dims, true);
   // Juxtapleural: the nodule lies within `juxtapleuralMm` of the lung boundary (pleura), looked up
   // in the crop (it extends ≥ 5 mm beyond the object) instead of a whole-lung distance map.
   const juxtapleural = contact > 0.02 || nearNonLung(outline, crop.lung, dims, spacing, params.juxtapleuralMm);
@@ -362,6 +369,7 @@ export function measureNodule(
       elongation: Math.round(elong * 100) / 100,
       blobness: Math.round(blobness * 100) / 100,
       pleuralContact: Math.round(contact * 100) / 100,
+      inPlaneContact: Math.round(inPlaneContact * 100) / 100,
       heterogeneity: Math.round(heterogeneity * 100) / 100,
       attachments: seg.attachments,
       spicules: seg.spicules,

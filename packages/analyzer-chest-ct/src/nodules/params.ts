@@ -48,6 +48,29 @@ export interface NoduleParams {
    */
   wideOpeningMinBlobness: number;
   wideOpeningFactor: number;
+  /**
+   * On slices at least this far apart (mm), the segmented object's section in each slice must lie
+   * within the section of the slice before it (towards the seed), widened by `sliceClipMarginMm`
+   * (segment.ts `clipToSeedSlice`): the partial-volume band of an oblique pleura or mediastinum then
+   * stays off a nodule beside it. Analyzer ≤ 0.7.0: none (a spacing above any, e.g. 99).
+   */
+  sliceClipMinSpacingMm: number;
+  sliceClipMarginMm: number;
+  /**
+   * On such slices, a part the segmentation leaves out (clipped off, or cut off by the opening) with
+   * at least `pleuralBandMinFraction` of its voxels within `pleuralBandMm` in-plane of non-lung lies
+   * along the pleura (its partial-volume band): it is not a vessel stump (attachments, neck).
+   */
+  pleuralBandMm: number;
+  pleuralBandMinFraction: number;
+  /**
+   * On slices at least this far apart (mm) the pleural-contact limit is `maxInPlaneContact` on the
+   * contact counted in-plane (measure.ts `inPlaneContact`) instead of `maxPleuralContact`: there the
+   * slice above or below a juxtapleural nodule shows the chest wall millimetres away, which made up
+   * most of a small nodule's contact. Analyzer ≤ 0.7.0: none (a spacing above any, e.g. 99).
+   */
+  contactInPlaneMinSpacingMm: number;
+  maxInPlaneContact: number;
   /** The nodule's typical HU (75th percentile) must exceed the parenchyma by this (HU). */
   minContrastHu: number;
   /** A "ground-glass" object whose smoothed maximum exceeds this (HU) is a partial-volumed vessel. */
@@ -188,6 +211,12 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   maxNeckRatio: 1.3,
   wideOpeningMinBlobness: 0.4,
   wideOpeningFactor: 0.95,
+  sliceClipMinSpacingMm: 2,
+  sliceClipMarginMm: 1,
+  pleuralBandMm: 3,
+  pleuralBandMinFraction: 0.75,
+  contactInPlaneMinSpacingMm: 2,
+  maxInPlaneContact: 0.2,
   largeSeedRadiusMm: 7,
   minBlobnessLarge: 0.2,
   minContrastHu: 100,

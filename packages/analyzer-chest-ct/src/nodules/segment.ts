@@ -278,6 +278,20 @@ export function segmentCandidate(
     trimmedCore = trimmed;
   }
   core = trimmedCore;
+  // What the thick-slice clip takes off is the pleura's partial-volume band, not a vessel stump.
+  const thick = spacing[2] >= params.sliceClipMinSpacingMm;
+  const nearPleura = thick ? nearNonLungInPlane(lung, dims, spacing, params.pleuralBandMm) : undefined;
+  let clippedAway: Uint8Array | undefined;
+  if (nearPleura) {
+    const clipped = clipToSeedSlice(core, dims, spacing, sp, params.sliceClipMarginMm);
+    const comp = componentAt(clipped, dims, sp, Math.max(1, Math.round(r / spacing[0])));
+    if (comp) {
+      const away = new Uint8Array(core.length);
+      for (let q = 0; q < core.length; q++) away[q] = core[q] && !comp[q] ? 1 : 0;
+      clippedAway = pleuralBand(away, nearPleura, dims, params.pleuralBandMinFraction);
+      core = comp;
+    }
+  }
   // Neck test: what the opening cut off next to the object must be clearly thinner than the
   // object (a vessel beside a nodule); a cut-off part as thick as the rest means the "object" is
   // only a thicker stretch of a vessel or a branching point.
@@ -290,10 +304,14 @@ export function segmentCandidate(
   const removed = new Uint8Array(core.length);
   let anyRemoved = false;
   for (let q = 0; q < core.length; q++) {
-    if (r0[q] && !near[q]) {
+    if (r0[q] && !near[q] && !clippedAway?.[q]) {
       removed[q] = 1;
       anyRemoved = true;
     }
+  }
+  if (anyRemoved && nearPleura) {
+    const band = pleuralBand(removed, nearPleura, dims, params.pleuralBandMinFraction);
+    for (let q = 0; q < removed.length; q++) if (band[q]) removed[q] = 0;
   }
   let neckMm = 0;
   let attachments = 0;
@@ -366,6 +384,120 @@ export function segmentCandidate(
       coreBlobness,
     },
   };
+}
+
+/** 1 where a crop voxel lies within `mm` in-plane (square neighbourhood, same slice) of non-lung. */
+function nearNonLungInPlane(
+  lung: Uint8Array,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  mm: number,
+): Uint8Array {
+  const [cx, cy, cz] = dims;
+  const wi = Math.max(1, Math.round(mm / spacing[0]));
+  const wj = Math.max(1, Math.round(mm / spacing[1]));
+  const rows = new Uint8Array(lung.length);
+  const out = new Uint8Array(lung.length);
+  for (let k = 0; k < cz; k++) {
+    for (let j = 0; j < cy; j++) {
+      const row = cx * (j + cy * k);
+      for (let i = 0; i < cx; i++) {
+        let v = 0;
+        for (let d = Math.max(0, i - wi); d <= Math.min(cx - 1, i + wi) && !v; d++) v = lung[row + d] ? 0 : 1;
+        rows[row + i] = v;
+      }
+    }
+    for (let j = 0; j < cy; j++) {
+      for (let i = 0; i < cx; i++) {
+        let v = 0;
+        for (let d = Math.max(0, j - wj); d <= Math.min(cy - 1, j + wj) && !v; d++)
+          v = rows[i + cx * (d + cy * k)] ?? 0;
+        out[i + cx * (j + cy * k)] = v;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The components of `parts` (26-connected) that lie along the pleura: at least `minFraction` of
+ * their voxels within the band marked in `nearPleura` (the partial-volume band of an oblique
+ * chest wall or mediastinum on thick slices, not a vessel, which only ends there). 1 where so.
+ */
+function pleuralBand(
+  parts: Uint8Array,
+  nearPleura: Uint8Array,
+  dims: readonly [number, number, number],
+  minFraction: number,
+): Uint8Array {
+  const comps = labelComponents(parts, dims, 26);
+  const inBand = new Uint32Array(comps.sizes.length);
+  for (let q = 0; q < parts.length; q++)
+    if (parts[q] && nearPleura[q]) {
+      const c = comps.labels[q] ?? 0;
+      inBand[c] = (inBand[c] ?? 0) + 1;
+    }
+  const out = new Uint8Array(parts.length);
+  for (let q = 0; q < parts.length; q++) {
+    const c = comps.labels[q] ?? 0;
+    if (parts[q] && (inBand[c] ?? 0) >= minFraction * (comps.sizes[c] ?? 1)) out[q] = 1;
+  }
+  return out;
+}
+
+/**
+ * Thick slices: the object's cross-section in each slice away from the seed's must lie within the
+ * kept cross-section of the slice before it (towards the seed), widened by `marginMm` in-plane.
+ * Where the pleura or mediastinum runs obliquely through a thick slice, its partial-volume band
+ * lies inside the lung mask, several millimetres wide (too wide for the opening), and joins a
+ * nearby nodule through the slice above or below; a nodule's own sections taper away from its
+ * widest slice and stay within the one before.
+ */
+export function clipToSeedSlice(
+  mask: Uint8Array,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  seedIndex: number,
+  marginMm: number,
+): Uint8Array {
+  const [cx, cy, cz] = dims;
+  const plane = cx * cy;
+  const ks = Math.floor(seedIndex / plane);
+  const out = new Uint8Array(mask.length);
+  out.set(mask.subarray(ks * plane, (ks + 1) * plane), ks * plane);
+  const mi = Math.max(1, Math.round(marginMm / spacing[0]));
+  const mj = Math.max(1, Math.round(marginMm / spacing[1]));
+  const widened = new Uint8Array(plane);
+  const rowMax = new Uint8Array(plane);
+  for (const step of [1, -1]) {
+    for (let k = ks + step; k >= 0 && k < cz; k += step) {
+      const prev = (k - step) * plane;
+      // Separable box dilation of the previous slice's kept section (rows, then columns).
+      for (let j = 0; j < cy; j++) {
+        for (let i = 0; i < cx; i++) {
+          let v = 0;
+          for (let d = Math.max(0, i - mi); d <= Math.min(cx - 1, i + mi) && !v; d++) v = out[prev + j * cx + d] ?? 0;
+          rowMax[j * cx + i] = v;
+        }
+      }
+      for (let j = 0; j < cy; j++) {
+        for (let i = 0; i < cx; i++) {
+          let v = 0;
+          for (let d = Math.max(0, j - mj); d <= Math.min(cy - 1, j + mj) && !v; d++) v = rowMax[d * cx + i] ?? 0;
+          widened[j * cx + i] = v;
+        }
+      }
+      let any = 0;
+      const base = k * plane;
+      for (let q = 0; q < plane; q++) {
+        const v = mask[base + q] && widened[q] ? 1 : 0;
+        out[base + q] = v;
+        any |= v;
+      }
+      if (!any) break;
+    }
+  }
+  return out;
 }
 
 /**

@@ -61,6 +61,8 @@ export interface NoduleDetails {
     elongation: number;
     blobness: number;
     pleuralContact: number;
+    /** The same counting in-plane neighbours only (thick slices: the slices above and below lie millimetres off). */
+    inPlaneContact: number;
     heterogeneity: number;
     /** Structures cut off right beside the object by the segmentation's opening that run on (vessels). */
     attachments: number;
