@@ -385,7 +385,7 @@ describe('detectNodules beside an oblique chest wall on 5 mm slices', () => {
     expect(d?.meanDiameterMm).toBeLessThan(8.5);
     // The slice above shows the wall (3-D contact high); in-plane the nodule only touches it.
     expect(d?.shape.pleuralContact).toBeGreaterThan(0.45);
-    expect(d?.shape.inPlaneContact).toBeLessThan(0.2);
+    expect(d?.shape.inPlaneContact).toBeLessThan(0.2); // the limit on thick slices is 0.3
     // The wall's partial-volume band left beside it is not a vessel.
     expect(d?.shape.attachments).toBe(0);
   });
@@ -397,5 +397,21 @@ describe('detectNodules beside an oblique chest wall on 5 mm slices', () => {
     });
     expect(within(old.nodules, centre, 5)).toHaveLength(0);
     expect(old.stats.rejected['pleural-contact']).toBeGreaterThan(0);
+  });
+
+  it('does not report chest wall that the lung mask took in (a notch of tissue in the mask)', () => {
+    // The wall at x ≤ 3.15 mm; the mask takes in a 6 mm-radius half ball of it (as a closing can).
+    const c = syntheticChest([110, 110, 12], [0.7, 0.7, 5], 5);
+    const notch: V3 = [3.15, 40, 25];
+    const { ct, lungs } = finishChest(c, 20, 12);
+    const [nx, ny] = ct.dimensions;
+    for (let k = 0; k < 12; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < 5; i++)
+          if (Math.hypot(i * 0.7 - notch[0], j * 0.7 - notch[1], k * 5 - notch[2]) <= 6)
+            lungs.labels[i + nx * (j + ny * k)] = LungLabel.RightLung;
+    const result = detectNodulesWithStats(ct, lungs, { parameters: {} });
+    expect(within(result.nodules, notch, 8)).toHaveLength(0);
+    expect(result.stats.rejected['pleural-contact']).toBeGreaterThan(0);
   });
 });

@@ -121,7 +121,10 @@ function elongation(
   return Math.sqrt(Math.max(1e-9, ev[2]) / Math.max(1e-9, ev[1]));
 }
 
-/** Fraction of the object's surface voxels that touch non-lung (pleura, mediastinum). */
+/**
+ * Fraction of the object's surface voxels that touch non-lung (pleura, mediastinum); `inPlaneOnly`:
+ * of its in-plane outline, neighbours in the same slice only.
+ */
 function pleuralContact(
   mask: Uint8Array,
   lung: Uint8Array,
@@ -149,7 +152,7 @@ function pleuralContact(
     for (let a = 0; a < 6; a++) {
       const n = nb[a] ?? -1;
       if (n < 0) continue;
-      if (!mask[n]) isSurface = true;
+      if (!mask[n] && (a < 4 || !inPlaneOnly)) isSurface = true;
       if (!lung[n] && (a < 4 || !inPlaneOnly)) touches = true;
     }
     if (isSurface || touches) surface++;

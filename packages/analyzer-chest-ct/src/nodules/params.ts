@@ -65,9 +65,10 @@ export interface NoduleParams {
   pleuralBandMinFraction: number;
   /**
    * On slices at least this far apart (mm) the pleural-contact limit is `maxInPlaneContact` on the
-   * contact counted in-plane (measure.ts `inPlaneContact`) instead of `maxPleuralContact`: there the
-   * slice above or below a juxtapleural nodule shows the chest wall millimetres away, which made up
-   * most of a small nodule's contact. Analyzer ≤ 0.7.0: none (a spacing above any, e.g. 99).
+   * object's in-plane outline (measure.ts `inPlaneContact`) instead of `maxPleuralContact` on its
+   * surface: there the slice above or below a juxtapleural nodule shows the chest wall millimetres
+   * away, which made up most of a small nodule's contact. Analyzer ≤ 0.7.0: none (a spacing above
+   * any, e.g. 99).
    */
   contactInPlaneMinSpacingMm: number;
   maxInPlaneContact: number;
@@ -216,7 +217,7 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   pleuralBandMm: 3,
   pleuralBandMinFraction: 0.75,
   contactInPlaneMinSpacingMm: 2,
-  maxInPlaneContact: 0.2,
+  maxInPlaneContact: 0.3,
   largeSeedRadiusMm: 7,
   minBlobnessLarge: 0.2,
   minContrastHu: 100,

@@ -61,7 +61,10 @@ export interface NoduleDetails {
     elongation: number;
     blobness: number;
     pleuralContact: number;
-    /** The same counting in-plane neighbours only (thick slices: the slices above and below lie millimetres off). */
+    /**
+     * Fraction of the object's in-plane outline (voxels with an in-plane neighbour outside it)
+     * that touches non-lung in-plane: on thick slices the slices above and below lie millimetres off.
+     */
     inPlaneContact: number;
     heterogeneity: number;
     /** Structures cut off right beside the object by the segmentation's opening that run on (vessels). */
