@@ -161,6 +161,48 @@ function pleuralContact(
   return surface > 0 ? touching / surface : 0;
 }
 
+/**
+ * Partial-volume weighted volume (mm³) of a ground-glass or part-solid object: its ground-glass
+ * level g is the median smoothed HU of the object's interior voxels below `solidHu` (all six
+ * neighbours in the object; all of its voxels below `solidHu` when fewer than 8 are interior), and
+ * a support voxel counts 1 at or above g (ground glass, or solid) and (HU − parenchyma)/(g −
+ * parenchyma) below it. `segment.ts` weighs against the object's 75th percentile, which for a
+ * part-solid nodule is its solid part.
+ */
+export function groundGlassVolume(seg: Segmented, solidHu: number): number {
+  const { crop, core, support, parenchymaHu } = seg;
+  const { dims, spacing, smooth } = crop;
+  const [cx, cy, cz] = dims;
+  const plane = cx * cy;
+  const interior: number[] = [];
+  const all: number[] = [];
+  for (let q = 0; q < core.length; q++) {
+    if (!core[q]) continue;
+    const v = smooth[q] ?? 0;
+    if (v >= solidHu) continue;
+    all.push(v);
+    const i = q % cx;
+    const j = Math.floor(q / cx) % cy;
+    const k = Math.floor(q / plane);
+    if (i === 0 || j === 0 || k === 0 || i === cx - 1 || j === cy - 1 || k === cz - 1) continue;
+    if (core[q - 1] && core[q + 1] && core[q - cx] && core[q + cx] && core[q - plane] && core[q + plane]) {
+      interior.push(v);
+    }
+  }
+  const levels = interior.length >= 8 ? interior : all;
+  if (levels.length === 0) return seg.volumeMm3;
+  levels.sort((a, b) => a - b);
+  const g = levels[levels.length >> 1] ?? parenchymaHu;
+  if (!(g > parenchymaHu)) return seg.volumeMm3;
+  let weight = 0;
+  for (let q = 0; q < support.length; q++) {
+    if (!support[q]) continue;
+    const v = smooth[q] ?? 0;
+    weight += v >= g ? 1 : Math.max(0, (v - parenchymaHu) / (g - parenchymaHu));
+  }
+  return weight * spacing[0] * spacing[1] * spacing[2];
+}
+
 /** Whether any non-lung voxel of the crop lies within `mm` of a voxel of `mask` (crop faces do not count). */
 function nearNonLung(
   mask: Uint8Array,
@@ -273,6 +315,10 @@ export function measureNodule(
   else if (noduleHu > params.solidMeanHu || solidMm >= 0.7 * meanDiameterMm) type = 'solid';
   else if (solidMm >= params.minSolidComponentMm) type = 'part-solid';
   else type = 'ground-glass';
+  // Ground glass (and the ground glass of a part-solid nodule) is nodule tissue in full: weighted
+  // against the nodule's dense part it would count a quarter of itself.
+  const volumeMm3 =
+    type === 'ground-glass' || type === 'part-solid' ? groundGlassVolume(seg, params.solidHu) : seg.volumeMm3;
 
   const [b0, b1, b2] = crop.box;
   const toCt = (i: number, j: number, k: number): Vec3 => [b0 + i, b1 + j, b2 + k];
@@ -355,7 +401,7 @@ export function measureNodule(
     longAxisMm: roundTenth(axes.longMm),
     shortAxisMm: roundTenth(axes.shortMm),
     meanDiameterMm,
-    volumeMm3: Math.round(seg.volumeMm3),
+    volumeMm3: Math.round(volumeMm3),
     meanHu: Math.round(meanHu),
     maxHu: Math.round(maxHu),
     ...(type === 'part-solid' ? { solidComponentMm: roundTenth(solidMm) } : {}),
