@@ -167,7 +167,7 @@ function pleuralContact(
  * neighbours in the object; all of its voxels below `solidHu` when fewer than 8 are interior), and
  * a support voxel counts 1 at or above g (ground glass, or solid) and (HU − parenchyma)/(g −
  * parenchyma) below it. `segment.ts` weighs against the object's 75th percentile, which for a
- * part-solid nodule is its solid part.
+ * part-solid nodule can lie in its solid part, and for ground glass lies above its level by the noise.
  */
 export function groundGlassVolume(seg: Segmented, solidHu: number): number {
   const { crop, core, support, parenchymaHu } = seg;

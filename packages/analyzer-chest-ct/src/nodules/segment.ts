@@ -278,7 +278,8 @@ export function segmentCandidate(
     trimmedCore = trimmed;
   }
   core = trimmedCore;
-  // What the thick-slice clip takes off is the pleura's partial-volume band, not a vessel stump.
+  // Thick slices: clip to the seed slice's section (`clipToSeedSlice`); what the clip takes off
+  // along the pleura is its partial-volume band, not a vessel stump (nor is such a cut-off part below).
   const thick = spacing[2] >= params.sliceClipMinSpacingMm;
   const nearPleura = thick ? nearNonLungInPlane(lung, dims, spacing, params.pleuralBandMm) : undefined;
   let clippedAway: Uint8Array | undefined;
