@@ -394,30 +394,10 @@ function nearNonLungInPlane(
   spacing: readonly [number, number, number],
   mm: number,
 ): Uint8Array {
-  const [cx, cy, cz] = dims;
-  const wi = Math.max(1, Math.round(mm / spacing[0]));
-  const wj = Math.max(1, Math.round(mm / spacing[1]));
-  const rows = new Uint8Array(lung.length);
-  const out = new Uint8Array(lung.length);
-  for (let k = 0; k < cz; k++) {
-    for (let j = 0; j < cy; j++) {
-      const row = cx * (j + cy * k);
-      for (let i = 0; i < cx; i++) {
-        let v = 0;
-        for (let d = Math.max(0, i - wi); d <= Math.min(cx - 1, i + wi) && !v; d++) v = lung[row + d] ? 0 : 1;
-        rows[row + i] = v;
-      }
-    }
-    for (let j = 0; j < cy; j++) {
-      for (let i = 0; i < cx; i++) {
-        let v = 0;
-        for (let d = Math.max(0, j - wj); d <= Math.min(cy - 1, j + wj) && !v; d++)
-          v = rows[i + cx * (d + cy * k)] ?? 0;
-        out[i + cx * (j + cy * k)] = v;
-      }
-    }
-  }
-  return out;
+  const notLung = new Uint8Array(lung.length);
+  for (let q = 0; q < lung.length; q++) notLung[q] = lung[q] ? 0 : 1;
+  const radii = [Math.max(1, Math.round(mm / spacing[0])), Math.max(1, Math.round(mm / spacing[1])), 0] as const;
+  return dilateBox(notLung, dims, radii);
 }
 
 /**
@@ -466,28 +446,16 @@ export function clipToSeedSlice(
   const ks = Math.floor(seedIndex / plane);
   const out = new Uint8Array(mask.length);
   out.set(mask.subarray(ks * plane, (ks + 1) * plane), ks * plane);
-  const mi = Math.max(1, Math.round(marginMm / spacing[0]));
-  const mj = Math.max(1, Math.round(marginMm / spacing[1]));
-  const widened = new Uint8Array(plane);
-  const rowMax = new Uint8Array(plane);
+  const radii = [
+    Math.max(1, Math.round(marginMm / spacing[0])),
+    Math.max(1, Math.round(marginMm / spacing[1])),
+    0,
+  ] as const;
   for (const step of [1, -1]) {
     for (let k = ks + step; k >= 0 && k < cz; k += step) {
       const prev = (k - step) * plane;
-      // Separable box dilation of the previous slice's kept section (rows, then columns).
-      for (let j = 0; j < cy; j++) {
-        for (let i = 0; i < cx; i++) {
-          let v = 0;
-          for (let d = Math.max(0, i - mi); d <= Math.min(cx - 1, i + mi) && !v; d++) v = out[prev + j * cx + d] ?? 0;
-          rowMax[j * cx + i] = v;
-        }
-      }
-      for (let j = 0; j < cy; j++) {
-        for (let i = 0; i < cx; i++) {
-          let v = 0;
-          for (let d = Math.max(0, j - mj); d <= Math.min(cy - 1, j + mj) && !v; d++) v = rowMax[d * cx + i] ?? 0;
-          widened[j * cx + i] = v;
-        }
-      }
+      // The previous slice's kept section, widened in-plane.
+      const widened = dilateBox(out.slice(prev, prev + plane), [cx, cy, 1], radii);
       let any = 0;
       const base = k * plane;
       for (let q = 0; q < plane; q++) {
