@@ -122,43 +122,57 @@ function elongation(
 }
 
 /**
- * Fraction of the object's surface voxels that touch non-lung (pleura, mediastinum); `inPlaneOnly`:
- * of its in-plane outline, neighbours in the same slice only.
+ * Fractions of the object's surface voxels that touch non-lung (pleura, mediastinum): `surface`
+ * over all six neighbours, `inPlane` of its in-plane outline over the four in the same slice.
  */
-function pleuralContact(
+function pleuralContacts(
   mask: Uint8Array,
   lung: Uint8Array,
   dims: readonly [number, number, number],
-  inPlaneOnly = false,
-): number {
+): { surface: number; inPlane: number } {
   const [cx, cy, cz] = dims;
+  const plane = cx * cy;
   let surface = 0;
   let touching = 0;
+  let outline = 0;
+  let touchingInPlane = 0;
   for (let q = 0; q < mask.length; q++) {
     if (!mask[q]) continue;
     const i = q % cx;
     const j = Math.floor(q / cx) % cy;
-    const k = Math.floor(q / (cx * cy));
+    const k = Math.floor(q / plane);
     const nb = [
       i > 0 ? q - 1 : -1,
       i < cx - 1 ? q + 1 : -1,
       j > 0 ? q - cx : -1,
       j < cy - 1 ? q + cx : -1,
-      k > 0 ? q - cx * cy : -1,
-      k < cz - 1 ? q + cx * cy : -1,
+      k > 0 ? q - plane : -1,
+      k < cz - 1 ? q + plane : -1,
     ];
-    let isSurface = false;
+    let edge = false;
     let touches = false;
+    let edgeInPlane = false;
+    let touchesInPlane = false;
+    // Neighbours 0–3 lie in the same slice, 4–5 above and below.
     for (let a = 0; a < 6; a++) {
+      if (a === 4) {
+        edgeInPlane = edge;
+        touchesInPlane = touches;
+      }
       const n = nb[a] ?? -1;
       if (n < 0) continue;
-      if (!mask[n] && (a < 4 || !inPlaneOnly)) isSurface = true;
-      if (!lung[n] && (a < 4 || !inPlaneOnly)) touches = true;
+      if (!mask[n]) edge = true;
+      if (!lung[n]) touches = true;
     }
-    if (isSurface || touches) surface++;
+    if (edge || touches) surface++;
     if (touches) touching++;
+    if (edgeInPlane || touchesInPlane) outline++;
+    if (touchesInPlane) touchingInPlane++;
   }
-  return surface > 0 ? touching / surface : 0;
+  return {
+    surface: surface > 0 ? touching / surface : 0,
+    inPlane: outline > 0 ? touchingInPlane / outline : 0,
+  };
 }
 
 /**
@@ -353,8 +367,7 @@ export function measureNodule(
   const cj = Math.round(centerVoxel[1]);
   const ck = Math.round(centerVoxel[2]);
   const where = lungs.zoneOf(ci, cj, ck);
-  const contact = pleuralContact(seg.core, crop.lung, dims);
-  const inPlaneContact = pleuralContact(seg.core, crop.lung, dims, true);
+  const { surface: contact, inPlane: inPlaneContact } = pleuralContacts(seg.core, crop.lung, dims);
   // Juxtapleural: the nodule lies within `juxtapleuralMm` of the lung boundary (pleura), looked up
   // in the crop (it extends ≥ 5 mm beyond the object) instead of a whole-lung distance map.
   const juxtapleural = contact > 0.02 || nearNonLung(outline, crop.lung, dims, spacing, params.juxtapleuralMm);

@@ -281,15 +281,24 @@ export function segmentCandidate(
   // Thick slices: clip to the seed slice's section (`clipToSeedSlice`); what the clip takes off
   // along the pleura is its partial-volume band, not a vessel stump (nor is such a cut-off part below).
   const thick = spacing[2] >= params.sliceClipMinSpacingMm;
-  const nearPleura = thick ? nearNonLungInPlane(lung, dims, spacing, params.pleuralBandMm) : undefined;
+  // The in-plane band along non-lung, built only when some part is left out (most seeds leave none).
+  let nearPleura: Uint8Array | undefined;
+  const band = (parts: Uint8Array): Uint8Array => {
+    nearPleura ??= nearNonLungInPlane(lung, dims, spacing, params.pleuralBandMm);
+    return pleuralBand(parts, nearPleura, dims, params.pleuralBandMinFraction);
+  };
   let clippedAway: Uint8Array | undefined;
-  if (nearPleura) {
+  if (thick) {
     const clipped = clipToSeedSlice(core, dims, spacing, sp, params.sliceClipMarginMm);
     const comp = componentAt(clipped, dims, sp, Math.max(1, Math.round(r / spacing[0])));
     if (comp) {
       const away = new Uint8Array(core.length);
-      for (let q = 0; q < core.length; q++) away[q] = core[q] && !comp[q] ? 1 : 0;
-      clippedAway = pleuralBand(away, nearPleura, dims, params.pleuralBandMinFraction);
+      let anyAway = false;
+      for (let q = 0; q < core.length; q++) {
+        away[q] = core[q] && !comp[q] ? 1 : 0;
+        if (away[q]) anyAway = true;
+      }
+      if (anyAway) clippedAway = band(away);
       core = comp;
     }
   }
@@ -310,9 +319,9 @@ export function segmentCandidate(
       anyRemoved = true;
     }
   }
-  if (anyRemoved && nearPleura) {
-    const band = pleuralBand(removed, nearPleura, dims, params.pleuralBandMinFraction);
-    for (let q = 0; q < removed.length; q++) if (band[q]) removed[q] = 0;
+  if (anyRemoved && thick) {
+    const alongPleura = band(removed);
+    for (let q = 0; q < removed.length; q++) if (alongPleura[q]) removed[q] = 0;
   }
   let neckMm = 0;
   let attachments = 0;
