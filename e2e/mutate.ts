@@ -1,14 +1,5 @@
 /** Seeded mutations of DICOM files for fuzz tests (mulberry32: deterministic per seed). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '@lingshu/imaging';
 
 export type Mutation = 'truncate' | 'flip' | 'length' | 'vr' | 'garbage-pixels' | 'insert' | 'huge-length' | 'splice';
 export const MUTATIONS: readonly Mutation[] = [

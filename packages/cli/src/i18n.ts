@@ -276,7 +276,8 @@ Options:
   'token.needs': 'token create needs --user and --name',
   'token.badDays': '--expires-days must be a whole number of days',
   'token.created': 'Token "{name}" (id {id}) for {username}: shown once, store it now',
-  'eval.tuningSeeds': 'Note: seeds 1–100 are the tuning range; report figures from held-out seeds ≥ 1000.',
+  'eval.tuningSeeds':
+    'Note: seeds 1–999 are the tuning range (the nodule ranker is fitted on them); report figures from held-out seeds ≥ 1000.',
 } as const;
 
 export type MessageKey = keyof typeof EN;
@@ -549,7 +550,8 @@ admin 和 qc 为全网账号，其他角色属于默认医院。密码在终端�
   'token.needs': 'token create 需要 --user 和 --name',
   'token.badDays': '--expires-days 必须是整数天数',
   'token.created': '已为 {username} 创建令牌“{name}”（编号 {id}）: 仅显示这一次，请立即保存',
-  'eval.tuningSeeds': '注意: 种子 1–100 为调参范围；对外报告请使用未参与调参的种子（≥ 1000）。',
+  'eval.tuningSeeds':
+    '注意: 种子 1–999 为调参范围（结节排序模型在其上拟合）；对外报告请使用未参与调参的种子（≥ 1000）。',
 };
 
 export function isLang(value: string): value is Lang {

@@ -2,6 +2,7 @@ export * from './assemble.js';
 export * from './fromDicom.js';
 export * from './kernels/index.js';
 export * from './plan.js';
+export * from './random.js';
 export * from './resampleSlice.js';
 export * from './sample.js';
 export * from './slice.js';

@@ -215,6 +215,8 @@ export function findCandidates(
   for (let g = 0; g < gn; g++) smooth[g] = Math.min(clip, (smooth[g] ?? 0) - parenchymaHu);
   timing.push(t1 - t0, t2 - t1, t3 - t2);
 
+  // Thick slices blur a nodule through-plane into the vessels above and below it: a looser test.
+  const minBlobness = sz >= params.thickSliceMinSpacingMm ? params.minBlobnessThickSlices : params.minBlobness;
   const seeds: Seed[] = [];
   const notBlobs: Seed[] = [];
   let localMaxima = 0;
@@ -256,7 +258,7 @@ export function findCandidates(
           radiusMm: d,
           blobness,
         };
-        if (blobness < (d >= params.largeSeedRadiusMm ? params.minBlobnessLarge : params.minBlobness)) {
+        if (blobness < (d >= params.largeSeedRadiusMm ? params.minBlobnessLarge : minBlobness)) {
           if (d >= 2 * params.minSeedRadiusMm) notBlobs.push(seed);
           continue;
         }

@@ -79,6 +79,16 @@ export function evaluateSeed(
   ) {
     return drop('pleural-contact');
   }
+  // Exactly two vessel stumps facing each other, each at least half as thick as the object: a
+  // stretch of one vessel (a fusiform widening or a crossing), which the phantoms' vessel trees do
+  // not have, so the ranker never learnt it.
+  if (
+    d.shape.attachments === 2 &&
+    d.shape.throughVessel >= params.fusiformMinThroughVessel &&
+    d.shape.neckRatio >= params.fusiformMinNeckRatio
+  ) {
+    return drop('fusiform-vessel');
+  }
   if (d.confidence < params.minConfidence) return drop('low-confidence');
   return { ok: true, measured: m };
 }

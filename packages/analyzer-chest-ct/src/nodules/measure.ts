@@ -4,6 +4,8 @@ import type { LungSegmentation } from '../lungs/types.js';
 import { type Axes2D, axes2D } from './axes.js';
 import { symmetricEigenvalues3 as eig3 } from './hessian.js';
 import type { NoduleParams } from './params.js';
+import { rankerFeatures, rankerLogit } from './ranker.js';
+import { noduleRanker } from './rankerModel.generated.js';
 import type { Segmented } from './segment.js';
 import type { NoduleDetails, NoduleType } from './types.js';
 
@@ -375,36 +377,6 @@ export function measureNodule(
   // A bronchus cut across is a ring of wall around an air lumen darker than the parenchyma; a
   // nodule is densest in its middle.
   const lumen = enclosedLumen(seg, params.lumenMaxContrastHu) / Math.max(1, count);
-  // Logistic score of the shape, size and attenuation facts that separate nodules from vessel
-  // crossings, bronchi and noise (weights fitted on tuning phantoms, seeds 1–100, checked by halves;
-  // see params.ts and docs/chest-ct.md).
-  const logSize = Math.log(Math.max(1, meanDiameterMm));
-  const score =
-    params.confidenceBias +
-    params.confidenceBlobness * blobness -
-    params.confidenceElongation * Math.max(0, elong - 1.3) -
-    (params.confidenceAttachments * Math.min(5, seg.attachments)) / 5 -
-    params.confidenceNeck * Math.max(0, seg.neckRatio - params.neckFreeRatio) -
-    params.confidenceThroughVessel * seg.throughVessel +
-    params.confidenceCoreBlobness * seg.coreBlobness +
-    (type === 'calcified' ? params.confidenceCalcified : 0) +
-    params.confidenceLogSize * logSize +
-    params.confidenceBlobnessLogSize * blobness * logSize +
-    (params.confidenceContrast * (meanHu - parenchymaHu)) / 1000 +
-    (params.confidencePeakContrast * (maxHu - parenchymaHu)) / 1000 +
-    params.confidenceHeterogeneity * heterogeneity +
-    params.confidencePleuralContact * contact +
-    (juxtapleural ? params.confidenceJuxtapleural : 0) +
-    params.confidenceLumen * 10 * lumen +
-    (type === 'ground-glass' ? params.confidenceGroundGlass : 0) +
-    (type === 'part-solid' ? params.confidencePartSolid : 0) +
-    (params.confidenceSliceSpacing * spacing[2]) / 5;
-  // The score was fitted on lesions up to ~15 mm; larger compact ones passed the segmentation's
-  // vessel tests (crop, neck, elongation) already, and a mass is seldom blob-like or free of
-  // vessels. Large irregular, elongated opacities (consolidation or ground-glass patches) keep
-  // their score.
-  const largeCompact = meanDiameterMm >= params.largeLesionMm && elong <= params.largeLesionMaxElongation;
-  const confidence = Math.max(1 / (1 + Math.exp(-score)), largeCompact ? params.largeLesionConfidence : 0);
   const sop = ct.metadata.sopInstanceUIDs[sliceIndex];
   const details: NoduleDetails = {
     type,
@@ -422,7 +394,7 @@ export function measureNodule(
     juxtapleural,
     perifissural: false,
     isMass: meanDiameterMm > params.massMm,
-    confidence: Math.round(confidence * 100) / 100,
+    confidence: 0,
     longAxisWorld: [w(axes.longEnds[0]), w(axes.longEnds[1])],
     shortAxisWorld: [w(axes.shortEnds[0]), w(axes.shortEnds[1])],
     sliceIndex,
@@ -441,5 +413,28 @@ export function measureNodule(
       lumen: Math.round(lumen * 1000) / 1000,
     },
   };
+  details.confidence = candidateConfidence(details, parenchymaHu, spacing[2], elong, params);
   return { details, voxels: Uint32Array.from(list) };
+}
+
+/**
+ * How likely a measured candidate is a nodule: the boosted-tree ranker (ranker.ts, fitted on tuning
+ * phantoms by scripts/fit-nodule-ranker.ts) over its shape, size, attenuation and contact facts.
+ * Blob-like, round, free-standing objects are nodules; vessel crossings and bronchi are less
+ * blob-like, longer, have more or thicker vessels cut off or enclose air. The ranker saw lesions up
+ * to ~15 mm: larger compact ones have passed the segmentation's vessel tests (crop, neck,
+ * elongation) already and get at least `largeLesionConfidence`, while large irregular or elongated
+ * opacities (consolidation or ground-glass patches) keep their score.
+ */
+function candidateConfidence(
+  details: NoduleDetails,
+  parenchymaHu: number,
+  sliceSpacingMm: number,
+  elong: number,
+  params: NoduleParams,
+): number {
+  const p =
+    1 / (1 + Math.exp(-rankerLogit(noduleRanker, rankerFeatures(details, Math.round(parenchymaHu), sliceSpacingMm))));
+  const largeCompact = details.meanDiameterMm >= params.largeLesionMm && elong <= params.largeLesionMaxElongation;
+  return Math.round(Math.max(p, largeCompact ? params.largeLesionConfidence : 0) * 1000) / 1000;
 }

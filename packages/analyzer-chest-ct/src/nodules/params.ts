@@ -17,6 +17,13 @@ export interface NoduleParams {
   /** Hessian blobness: smallest/largest |eigenvalue| at the seed scale must reach this. */
   minBlobness: number;
   /**
+   * On slices at least `thickSliceMinSpacingMm` apart the blob test asks only this much: a nodule
+   * beside a vessel, blurred through-plane, looks less like a dot there, and the candidate ranker
+   * (ranker.ts) tells the vessels that now pass from nodules. Analyzer ≤ 0.9.0: `minBlobness`.
+   */
+  minBlobnessThickSlices: number;
+  thickSliceMinSpacingMm: number;
+  /**
    * Ground-glass channel (ggnChannel.ts): candidate-mask voxels below `ggnChannelMaxHu` (the upper
    * end of the usual −750…−300 HU ground-glass band), their local fraction smoothed with σ (mm);
    * peaks where that fraction is at least `ggnChannelMinLevel` and the candidate mask's distance
@@ -36,9 +43,8 @@ export interface NoduleParams {
   ggnChannelSkipNearSeed: number;
   /**
    * Radius of the thickest structure cut off next to a candidate, relative to its own radius, above
-   * which it is a vessel (a thicker stretch of it or a branching point). Between `neckFreeRatio`
-   * and this the candidate stays and the score takes `confidenceNeck` off: a nodule beside a vessel
-   * nearly as thick as itself is common.
+   * which it is a vessel (a thicker stretch of it or a branching point). Below it the candidate stays
+   * and the ranker weighs the ratio: a nodule beside a vessel nearly as thick as itself is common.
    */
   maxNeckRatio: number;
   /**
@@ -72,6 +78,14 @@ export interface NoduleParams {
    */
   contactInPlaneMinSpacingMm: number;
   maxInPlaneContact: number;
+  /**
+   * An object with exactly two vessel stumps facing each other (`throughVessel` at least
+   * `fusiformMinThroughVessel`) whose thicker stump is at least `fusiformMinNeckRatio` of its radius
+   * is a stretch of one vessel (a fusiform widening, a crossing) and is dropped. Analyzer ≤ 0.9.0:
+   * none (its linear score penalised `throughVessel`); 1.1 switches it off.
+   */
+  fusiformMinThroughVessel: number;
+  fusiformMinNeckRatio: number;
   /** The nodule's typical HU (75th percentile) must exceed the parenchyma by this (HU). */
   minContrastHu: number;
   /** A "ground-glass" object whose smoothed maximum exceeds this (HU) is a partial-volumed vessel. */
@@ -142,44 +156,6 @@ export interface NoduleParams {
   /** Lesions with a mean diameter above this are masses (mm). */
   massMm: number;
   /**
-   * Confidence = logistic(bias + blobness·w − max(0, elongation − 1.3)·w − min(5, attachments)/5·w
-   * + calcified·w + ln(mean diameter mm)·w + blobness·ln(mean diameter mm)·w + mean contrast·w +
-   * peak contrast·w + heterogeneity·w + pleural contact·w + juxtapleural·w + lumen·w + ground-glass·w
-   * + part-solid·w + slice spacing·w − max(0, neck ratio − neckFreeRatio)·w − through-vessel·w
-   * + object blobness·w)
-   * (contrasts in 1000 HU above the parenchyma, lumen fraction × 10, slice spacing in units of
-   * 5 mm; blobness = the seed's, object blobness = the segmented object's own with the cut-off
-   * vessels left out): blob-like, round, free-standing objects are nodules; vessel crossings and
-   * bronchi are less blob-like, longer, have more or thicker branches cut off or enclose air, or
-   * have two vessel stumps facing each other across them (through-vessel, segment.ts: a stretch of
-   * one vessel). Attachments count cut-off parts that run out of the crop (vessels) only.
-   * Elongation, attachment, neck and through-vessel weights are penalties (subtracted); the others
-   * are signed.
-   */
-  confidenceBias: number;
-  confidenceBlobness: number;
-  confidenceElongation: number;
-  confidenceAttachments: number;
-  /** Penalty per unit of neck ratio above `neckFreeRatio` (a vessel as thick as the object beside it). */
-  confidenceNeck: number;
-  /** Penalty per unit of `throughVessel` (segment.ts: two vessel stumps facing each other across the object). */
-  confidenceThroughVessel: number;
-  /** Weight of the segmented object's own blobness (segment.ts `coreBlobness`). */
-  confidenceCoreBlobness: number;
-  neckFreeRatio: number;
-  confidenceCalcified: number;
-  confidenceLogSize: number;
-  confidenceBlobnessLogSize: number;
-  confidenceContrast: number;
-  confidencePeakContrast: number;
-  confidenceHeterogeneity: number;
-  confidencePleuralContact: number;
-  confidenceJuxtapleural: number;
-  confidenceLumen: number;
-  confidenceGroundGlass: number;
-  confidencePartSolid: number;
-  confidenceSliceSpacing: number;
-  /**
    * Lesions at least this large (mean diameter, mm) and no more elongated than
    * `largeLesionMaxElongation` get at least `largeLesionConfidence` (irregular patches of
    * consolidation or ground glass are as large but less compact).
@@ -201,6 +177,8 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   minSeedRadiusMm: 1.4,
   hessianClipHu: 250,
   minBlobness: 0.3,
+  minBlobnessThickSlices: 0.15,
+  thickSliceMinSpacingMm: 2,
   // The ground-glass channel's level/radius/blob values and largeLesionMaxElongation were chosen on
   // tuning seeds 1–40 (`--quick`) only; held-out seeds (≥ 1000) were not looked at.
   ggnChannelMaxHu: -300,
@@ -218,6 +196,8 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   pleuralBandMinFraction: 0.75,
   contactInPlaneMinSpacingMm: 2,
   maxInPlaneContact: 0.3,
+  fusiformMinThroughVessel: 0.95,
+  fusiformMinNeckRatio: 0.5,
   largeSeedRadiusMm: 7,
   minBlobnessLarge: 0.2,
   minContrastHu: 100,
@@ -244,36 +224,10 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   solidMeanHu: -300,
   juxtapleuralMm: 2,
   massMm: 30,
-  // Confidence weights: a logistic regression (L2 1, positives of the issue's target groups weighted
-  // 2–5×: ground glass ≥ 6 mm 5×, solid/part-solid ≥ 5 mm 2×) over the candidates that reach the
-  // confidence test on 512² tuning seeds 1–60 as `lingshu eval` draws them, all slice thicknesses
-  // (fitted on each half and checked on the other, then refitted on all 60), with attachments
-  // counting vessels only and the through-vessel feature (analyzer 0.5.0); at minConfidence 0.37
-  // 0.98 false positives per scan there. Held-out seeds (≥ 1000) were not looked at.
-  confidenceBias: -4.85,
-  confidenceBlobness: 0.51,
-  confidenceElongation: 2.76,
-  confidenceAttachments: 0.13,
-  confidenceNeck: 3.78,
-  confidenceThroughVessel: 2.88,
-  confidenceCoreBlobness: 4.58,
-  neckFreeRatio: 0.5,
-  confidenceCalcified: 0.56,
-  confidenceLogSize: 0.35,
-  confidenceBlobnessLogSize: 1.18,
-  confidenceContrast: -1.04,
-  confidencePeakContrast: 1.45,
-  confidenceHeterogeneity: 0.83,
-  confidencePleuralContact: -0.26,
-  confidenceJuxtapleural: 0.17,
-  confidenceLumen: -2.03,
-  confidenceGroundGlass: -0.29,
-  confidencePartSolid: -0.32,
-  confidenceSliceSpacing: 0.54,
   largeLesionMm: 15,
   largeLesionConfidence: 0.6,
   largeLesionMaxElongation: 1.2,
-  minConfidence: 0.37,
+  minConfidence: 0.09,
   maxFindings: 30,
 });
 

@@ -1,16 +1,9 @@
-import { createVolume, type Volume } from '@lingshu/imaging';
+import { createVolume, mulberry32, type Volume } from '@lingshu/imaging';
 import { LungLabel, type LungSegmentation } from '../lungs/types.js';
 
-/** Seeded PRNG (mulberry32) and a Gaussian from it, for reproducible noise in tests. */
+/** A Gaussian from a seeded uniform generator (mulberry32), for reproducible noise in tests. */
 export function gaussianNoise(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
 
