@@ -20,14 +20,21 @@ import {
   chestCtDescriptor,
   detectNodulesWithStats,
   effectiveParameters,
+  fitRanker,
+  RANKER_FEATURES,
+  type RankerSample,
+  rankerFeatures,
   segmentLungs,
   selectSeries,
 } from '@lingshu/analyzer-chest-ct';
-import { evalStudySpec, HELD_OUT_SEED_START, phantomStudyInput } from '@lingshu/cli';
-import { RANKER_FEATURES, rankerFeatures } from '../packages/analyzer-chest-ct/src/nodules/ranker.js';
-import { fitRanker, type RankerSample } from '../packages/analyzer-chest-ct/src/nodules/rankerFit.js';
-import { truthNodules } from '../packages/cli/src/eval/extract.js';
-import { matchDetections, type TruthNodule } from '../packages/cli/src/eval/match.js';
+import {
+  evalStudySpec,
+  HELD_OUT_SEED_START,
+  matchDetections,
+  phantomStudyInput,
+  type TruthNodule,
+  truthNodules,
+} from '@lingshu/cli';
 
 /**
  * Loss weight of a found nodule by the issue's target groups (ground glass ≥ 6 mm, solid or

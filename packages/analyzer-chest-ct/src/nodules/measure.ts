@@ -421,10 +421,10 @@ export function measureNodule(
  * How likely a measured candidate is a nodule: the boosted-tree ranker (ranker.ts, fitted on tuning
  * phantoms by scripts/fit-nodule-ranker.ts) over its shape, size, attenuation and contact facts.
  * Blob-like, round, free-standing objects are nodules; vessel crossings and bronchi are less
- * blob-like, longer, have more or thicker vessels cut off or enclose air. The ranker saw lesions up
- * to ~15 mm: larger compact ones have passed the segmentation's vessel tests (crop, neck,
- * elongation) already and get at least `largeLesionConfidence`, while large irregular or elongated
- * opacities (consolidation or ground-glass patches) keep their score.
+ * blob-like, longer, have more or thicker vessels cut off or enclose air. Compact lesions of at
+ * least `largeLesionMm` have passed the segmentation's vessel tests (crop, neck, elongation) already
+ * and get at least `largeLesionConfidence`, while large irregular or elongated opacities
+ * (consolidation or ground-glass patches) keep their score.
  */
 function candidateConfidence(
   details: NoduleDetails,
