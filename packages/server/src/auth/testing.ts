@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from '../app.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../config.js';
 import type { ServerContext } from '../context.js';
+import { bossSchema } from '../jobs/boss.js';
 import { openContext } from '../platform/open.js';
 import { testSchema } from '../testing/instances.js';
 import { SESSION_COOKIE } from './credentials.js';
@@ -58,8 +59,13 @@ export async function openAuthFixture(
     },
     async close() {
       await app.close();
-      if (schema) await archive.index.db.schema.dropSchema(schema).ifExists().cascade().execute();
+      // Workers stop before the schema goes: a job poll holding one table's lock while DROP … CASCADE
+      // holds another's deadlocked CI once.
       await ctx.platform.close();
+      if (schema) {
+        await archive.index.db.schema.dropSchema(schema).ifExists().cascade().execute();
+        await archive.index.db.schema.dropSchema(bossSchema(archive)).ifExists().cascade().execute();
+      }
       await archive.close();
       await rm(dataDir, { recursive: true, force: true });
     },

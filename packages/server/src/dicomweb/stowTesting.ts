@@ -8,6 +8,7 @@ import pino from 'pino';
 import { buildApp } from '../app.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../config.js';
 import type { ServerContext, ServerEventMap } from '../context.js';
+import { bossSchema } from '../jobs/boss.js';
 import { openContext } from '../platform/open.js';
 
 /** A listening test server on a temp data dir (PGlite, non-durable writes), for STOW tests. */
@@ -56,10 +57,11 @@ export async function startStowTestServer(overrides: Partial<ServerConfig> = {})
     countFiles: () => countFiles(join(dataDir, 'files')),
     async close() {
       await app.close();
+      await ctx.platform.close(); // workers stop before their schema is dropped (see auth/testing.ts)
       if (config.databaseUrl && config.dbSchema) {
         await archive.index.db.schema.dropSchema(config.dbSchema).ifExists().cascade().execute();
+        await archive.index.db.schema.dropSchema(bossSchema(archive)).ifExists().cascade().execute();
       }
-      await ctx.platform.close();
       await archive.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
