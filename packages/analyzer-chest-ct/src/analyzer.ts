@@ -12,7 +12,7 @@ import {
   type StudyInput,
 } from '@lingshu/ai';
 import { isLingshuError, LingshuError } from '@lingshu/dicom';
-import type { Volume } from '@lingshu/imaging';
+import { type Volume, voxelToWorld } from '@lingshu/imaging';
 import { chestCtDescriptor } from './descriptor.js';
 import { defaultEmphysemaOptions, quantifyEmphysema } from './emphysema.js';
 import { emphysemaFinding, infectionFinding, lungVolumeMeasurements } from './findings.js';
@@ -21,7 +21,7 @@ import { buildLabelMap } from './labelMap.js';
 import { gridInfo } from './lungs/grid.js';
 import { lungRegions } from './lungs/regions.js';
 import { segmentLungs, segmentLungsSharing } from './lungs/segment.js';
-import { detectNodulesSharing } from './nodules/detect.js';
+import { detectNodulesSharing, detectNodulesWithStats, type NoduleRunStats } from './nodules/detect.js';
 import { detectNodules as defaultDetectNodules } from './nodules/index.js';
 import type { DetectNodules, NoduleFinding } from './nodules/types.js';
 import type { Helper } from './parallel/helper.js';
@@ -50,6 +50,20 @@ export interface ChestCtAnalyzerOptions {
   threads?: number;
   /** How a helper thread starts (parallel/helper.ts by default); tests watch the threads through it. */
   startHelper?: () => Helper | undefined;
+  /**
+   * Called after the default nodule detector with every candidate seed it looked at and what became
+   * of it (`accepted`, or why it was dropped: `not-blob 0.12`, `extends-beyond-crop`,
+   * `low-confidence`, …), centres in patient coordinates. For the evaluation's account of missed
+   * nodules (`lingshu eval`); the findings are the same with or without it.
+   */
+  onNoduleTrace?: (seeds: TracedSeed[]) => void;
+}
+
+/** One candidate seed of the nodule detector and its outcome (`ChestCtAnalyzerOptions.onNoduleTrace`). */
+export interface TracedSeed {
+  centerMm: [number, number, number];
+  radiusMm: number;
+  outcome: string;
 }
 
 type Parameters = Record<string, number | string | boolean>;
@@ -191,7 +205,17 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
           signal: context.signal,
           parameters: params,
           ...(input.clinical ? { clinical: input.clinical } : {}),
+          ...(options.onNoduleTrace ? { trace: true } : {}),
           onProgress: (f: number) => progress.report('nodules', f),
+        };
+        const reportTrace = (stats: NoduleRunStats): void => {
+          options.onNoduleTrace?.(
+            (stats.trace ?? []).map((t) => ({
+              centerMm: voxelToWorld(ct, t.voxel),
+              radiusMm: t.radiusMm,
+              outcome: t.outcome,
+            })),
+          );
         };
         if (detect === defaultDetectNodules && helpers.length > 0) {
           const found = await detectNodulesSharing(ct, lungs, noduleOptions, (search, p) =>
@@ -206,6 +230,11 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
             ),
           );
           nodules = found.nodules;
+          reportTrace(found.stats);
+        } else if (detect === defaultDetectNodules && options.onNoduleTrace) {
+          const found = detectNodulesWithStats(ct, lungs, noduleOptions);
+          nodules = found.nodules;
+          reportTrace(found.stats);
         } else if (detect) {
           nodules = detect(ct, lungs, noduleOptions);
         } else {

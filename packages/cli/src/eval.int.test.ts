@@ -31,6 +31,20 @@ describe('lingshu eval', () => {
     expect(scan.truth.length).toBeGreaterThan(0);
     expect(scan.truthLungRads.every((c) => c === null || /^(1|2|3|4A|4B|4X)$/.test(c))).toBe(true);
     expect(record.metrics.nodules).toBe(scan.truth.length);
+    // Every truth nodule: null when found, else the detector's reason (a traced seed's outcome or no-seed).
+    expect(scan.missReasons).toHaveLength(scan.truth.length);
+    const found = record.metrics.sensitivity.hits;
+    expect(scan.missReasons?.filter((m) => m === null)).toHaveLength(found);
+    for (const m of scan.missReasons ?? []) if (m !== null) expect(m).toMatch(/^[a-z][a-z-]*$/);
+    const missedTargets = [
+      record.metrics.atOneFpPerScan.missedBecause.solidOrPartSolidAtLeast5mm,
+      record.metrics.atOneFpPerScan.missedBecause.groundGlassAtLeast6mm,
+    ].reduce((n, counts) => n + Object.values(counts).reduce((a, b) => a + b, 0), 0);
+    const targets = [
+      record.metrics.atOneFpPerScan.solidOrPartSolidAtLeast5mm,
+      record.metrics.atOneFpPerScan.groundGlassAtLeast6mm,
+    ];
+    expect(missedTargets).toBe(targets.reduce((n, t) => n + t.total - t.hits, 0));
     expect(record.metrics.froc.map((p) => p.falsePositivesPerScan)).toEqual([0.125, 0.25, 0.5, 1, 2, 4, 8]);
     expect(scan.laa950?.measured).toBeTypeOf('number');
     expect(scan.runtimeMs).toBeGreaterThan(0);

@@ -97,6 +97,28 @@ describe('chest CT analyzer on two threads', () => {
     expect(fingerprint(none)).toEqual(fingerprint(alone));
   });
 
+  it.each([1, 2])('reports every traced seed with its outcome (threads: %i), findings unchanged', async (threads) => {
+    const traced: Array<{ centerMm: number[]; radiusMm: number; outcome: string }> = [];
+    const withTrace = await createChestCtAnalyzer({ threads, onNoduleTrace: (s) => traced.push(...s) }).run(study, {
+      now,
+    });
+    const without = await createChestCtAnalyzer({ threads }).run(study, { now });
+    expect(fingerprint(withTrace)).toEqual(fingerprint(without));
+    if (withTrace.status !== 'ok') throw new Error('not ok');
+    const nodules = withTrace.findings.filter((f) => f.type === 'nodule' || f.type === 'mass');
+    const accepted = traced.filter((t) => t.outcome === 'accepted');
+    // One accepted seed per finding, at (or within its radius of) the finding's centre in patient mm.
+    expect(accepted).toHaveLength(nodules.length);
+    for (const f of nodules) {
+      const c = f.geometry?.centerWorld ?? [0, 0, 0];
+      const near = accepted.filter((t) => Math.hypot(...t.centerMm.map((v, a) => v - (c[a] ?? 0))) <= t.radiusMm + 2);
+      expect(near.length).toBeGreaterThanOrEqual(1);
+    }
+    // The seeds that were dropped say why.
+    expect(traced.some((t) => t.outcome !== 'accepted')).toBe(true);
+    for (const t of traced) expect(t.outcome).toMatch(/^[a-z][a-z-]*( [0-9.]+)?$/);
+  });
+
   it('starts no thread with threads: 1', async () => {
     const watch = watchedHelpers();
     const r = await createChestCtAnalyzer({ threads: 1, startHelper: watch.start }).run(study, { now });

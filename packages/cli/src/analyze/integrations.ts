@@ -1,5 +1,8 @@
 import { type AnalysisResult, type Analyzer, analysisObjects, type StudyInput } from '@lingshu/ai';
-import { createChestCtAnalyzer } from '@lingshu/analyzer-chest-ct';
+import { type ChestCtAnalyzerOptions, createChestCtAnalyzer } from '@lingshu/analyzer-chest-ct';
+
+export type { TracedSeed } from '@lingshu/analyzer-chest-ct';
+
 import { lungRads2022, type NoduleType } from '@lingshu/clinical';
 import type { TruthNodule } from '../eval/match.js';
 import type { Lang } from '../i18n.js';
@@ -13,8 +16,8 @@ export interface ResultExporters {
 }
 
 /** The chest CT analyzer of `@lingshu/analyzer-chest-ct` with its default nodule detector. */
-export async function loadChestCtAnalyzer(): Promise<Analyzer> {
-  return createChestCtAnalyzer();
+export async function loadChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Promise<Analyzer> {
+  return createChestCtAnalyzer(options);
 }
 
 /**

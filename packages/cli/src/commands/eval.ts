@@ -1,5 +1,5 @@
 import { LingshuError } from '@lingshu/dicom';
-import { loadChestCtAnalyzer, truthLungRads } from '../analyze/integrations.js';
+import { loadChestCtAnalyzer, type TracedSeed, truthLungRads } from '../analyze/integrations.js';
 import { createStepProgress } from '../analyze/stepProgress.js';
 import {
   type CliContext,
@@ -47,7 +47,13 @@ export async function evalCommand(args: string[], ctx: CliContext): Promise<numb
   const heldOut = seed >= HELD_OUT_SEED_START;
   if (seed <= TUNING_SEEDS.last && !values.json) ctx.stderr.write(`${ctx.t('eval.tuningSeeds')}\n`);
 
-  const analyzer = await loadChestCtAnalyzer();
+  // The detector's traced seeds of the scan just analysed: why each missed nodule was missed.
+  let trace: TracedSeed[] | undefined;
+  const analyzer = await loadChestCtAnalyzer({
+    onNoduleTrace: (seeds) => {
+      trace = seeds;
+    },
+  });
   // Progress goes to stderr even with --json: an evaluation runs for minutes to an hour.
   const progress = createStepProgress({ stream: ctx.stderr, label: ctx.t('eval.running') });
   let done = 0;
@@ -56,6 +62,11 @@ export async function evalCommand(args: string[], ctx: CliContext): Promise<numb
     seeds,
     spec: { matrix, ...(values.quick ? { thicknesses: QUICK.thicknesses } : {}) },
     truthLungRads,
+    takeNoduleTrace: () => {
+      const taken = trace;
+      trace = undefined;
+      return taken;
+    },
     onStep: (step, fraction) =>
       progress.update((done + fraction) / seeds.length, `${done + 1}/${seeds.length} ${step}`),
     onScan: (n) => {

@@ -1,7 +1,8 @@
 import { getNumber, Tags } from '@lingshu/dicom';
 import { describe, expect, it } from 'vitest';
 import { truthLungFigures, truthNodules } from './extract.js';
-import { phantomStudyInput } from './harness.js';
+import { missReasons, phantomStudyInput } from './harness.js';
+import type { TruthNodule } from './match.js';
 import { evalStudySpec } from './specs.js';
 
 describe('phantomStudyInput', () => {
@@ -26,5 +27,41 @@ describe('phantomStudyInput', () => {
     expect(lungs?.laa950Percent).toBeGreaterThanOrEqual(0);
     expect(lungs?.infectionPercent).toBeGreaterThanOrEqual(0);
     expect(lungs?.laa950Percent).toBeLessThan(100);
+  });
+});
+
+describe('missReasons', () => {
+  const t = (id: string, x: number, d: number): TruthNodule => ({
+    id,
+    type: 'solid',
+    centerMm: [x, 0, 0],
+    meanDiameterMm: d,
+    longAxisMm: d,
+    shortAxisMm: d,
+    volumeMm3: (Math.PI / 6) * d ** 3,
+  });
+  it('gives the nearest traced seed’s outcome within reach, without its figures, or no-seed; null when found', () => {
+    const truth = [t('found', 0, 6), t('near', 100, 6), t('far', 200, 8), t('large', 300, 20), t('off', 400, 6)];
+    const trace = [
+      { centerMm: [0.5, 0, 0], radiusMm: 3, outcome: 'accepted' },
+      { centerMm: [103, 0, 0], radiusMm: 3, outcome: 'not-blob 0.12' },
+      { centerMm: [101, 0, 0], radiusMm: 3, outcome: 'extends-beyond-crop' },
+      // 7 mm off: beyond the 5 mm reach of an 8 mm nodule, within the 10 mm of a 20 mm one.
+      { centerMm: [207, 0, 0], radiusMm: 3, outcome: 'not-blob 0.05' },
+      { centerMm: [307, 0, 0], radiusMm: 4, outcome: 'low-confidence' },
+      // Accepted, but its finding (at 406) is out of the 5 mm reach.
+      { centerMm: [404, 0, 0], radiusMm: 3, outcome: 'accepted' },
+    ];
+    const detections = [
+      { id: 'd', centerMm: [0.5, 0, 0] as [number, number, number], confidence: 0.8 },
+      { id: 'e', centerMm: [406, 0, 0] as [number, number, number], confidence: 0.6 },
+    ];
+    expect(missReasons(truth, detections, trace)).toEqual([
+      null,
+      'extends-beyond-crop',
+      'no-seed',
+      'low-confidence',
+      'off-centre',
+    ]);
   });
 });

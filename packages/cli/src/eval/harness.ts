@@ -2,7 +2,7 @@ import type { Analyzer, AnalyzerOutcome, SeriesInput, StudyInput } from '@lingsh
 import { getString, parseDicom, Tags } from '@lingshu/dicom';
 import { buildPhantom, buildTruth, generateSeries, type StudySpec, type StudyTruth } from '@lingshu/phantom';
 import { detectionsOf, resultLungFigures, truthLungFigures, truthNodules } from './extract.js';
-import type { TruthNodule } from './match.js';
+import { type Detection, matchDetections, matchRadiusMm, type TruthNodule } from './match.js';
 import { computeMetrics, type EvalMetrics, type ScanOutcome } from './metrics.js';
 import { type EvalSpecOptions, evalStudySpec } from './specs.js';
 
@@ -15,6 +15,12 @@ export interface EvalRunOptions {
   spec?: EvalSpecOptions;
   truthLungRads?: TruthCategorizer;
   signal?: AbortSignal;
+  /**
+   * The nodule detector's traced seeds of the analysis that just ran (the chest CT analyzer's
+   * `onNoduleTrace`), taken once per scan: with it each missed truth nodule gets the reason
+   * (`ScanOutcome.missReasons`).
+   */
+  takeNoduleTrace?(): ReadonlyArray<{ centerMm: readonly number[]; radiusMm: number; outcome: string }> | undefined;
   /** Called after each scan (done, total) and during a scan with the step and analyzer fraction. */
   onScan?(done: number, total: number, outcome: ScanOutcome): void;
   onStep?(step: string, fraction: number): void;
@@ -115,15 +121,53 @@ export async function evaluateScan(seed: number, options: Omit<EvalRunOptions, '
     };
   }
   const measured = resultLungFigures(outcome);
+  const detections = detectionsOf(outcome);
+  const trace = options.takeNoduleTrace?.();
   return {
     ...base,
     status: 'ok',
-    detections: detectionsOf(outcome),
+    detections,
+    ...(trace ? { missReasons: missReasons(nodules, detections, trace) } : {}),
     laa950: lungTruth ? { truth: lungTruth.laa950Percent, measured: measured.laa950Percent } : null,
     // Infection error only where the scan has infection truth or the analyzer reports some.
     infectionPercent: lungTruth ? { truth: lungTruth.infectionPercent, measured: measured.infectionPercent } : null,
     runtimeMs,
   };
+}
+
+/**
+ * Why each truth nodule no detection reached was missed, from the detector's traced seeds: the
+ * outcome of the nearest seed within the nodule's reach (max(5 mm, radius), as for matching), its
+ * figures dropped (`not-blob 0.12` → `not-blob`; `accepted` → `off-centre`: its finding lies out of
+ * reach), or `no-seed`; null for a nodule that was found.
+ */
+export function missReasons(
+  truth: readonly TruthNodule[],
+  detections: readonly Detection[],
+  trace: ReadonlyArray<{ centerMm: readonly number[]; radiusMm: number; outcome: string }>,
+): Array<string | null> {
+  const found = new Set(matchDetections(truth, detections).pairs.map((p) => p.truth));
+  return truth.map((t, i) => {
+    if (found.has(i)) return null;
+    let best: string | undefined;
+    let bestDistance = matchRadiusMm(t);
+    for (const s of trace) {
+      const d = Math.hypot(
+        (s.centerMm[0] ?? 0) - t.centerMm[0],
+        (s.centerMm[1] ?? 0) - t.centerMm[1],
+        (s.centerMm[2] ?? 0) - t.centerMm[2],
+      );
+      if (d <= bestDistance) {
+        bestDistance = d;
+        best = s.outcome;
+      }
+    }
+    if (best === undefined) return 'no-seed';
+    // A seed beside it was accepted, but that finding's centre lies out of reach (or a nearer
+    // nodule took it): the detection is off-centre.
+    if (best === 'accepted') return 'off-centre';
+    return best.split(' ')[0] ?? best;
+  });
 }
 
 /** Runs the evaluation over the seeds, one scan at a time (memory stays at one scan's worth). */

@@ -103,3 +103,42 @@ describe('computeMetrics', () => {
     expect(m.runtimeMs).toEqual({ median: 3000, max: 4000 });
   });
 });
+
+describe('computeMetrics: why target nodules were missed at ≤ 1 FP/scan', () => {
+  const fp = (x: number, confidence: number): Detection => ({ id: `fp${x}`, centerMm: [x, 0, 0], confidence });
+  const outcomes = [
+    scan(
+      1,
+      [
+        nodule('found', 0, 8, 'solid'),
+        nodule('low', 100, 7, 'part-solid'),
+        nodule('noblob', 200, 6, 'solid'),
+        nodule('ggn', 300, 8, 'ground-glass'),
+        nodule('small', 400, 4, 'solid'),
+      ],
+      [
+        { id: 'd1', centerMm: [0, 0, 0], confidence: 0.9 },
+        { id: 'd2', centerMm: [100, 0, 0], confidence: 0.2 },
+        fp(1000, 0.5),
+        fp(1100, 0.4),
+      ],
+      { missReasons: [null, null, 'not-blob', 'no-seed', 'extends-beyond-crop'] },
+    ),
+    scan(2, [nodule('refused', 0, 9, 'solid')], [], { status: 'not-applicable' }),
+    scan(3, [nodule('untraced', 0, 5.5, 'solid')], [fp(1000, 0.3), fp(1100, 0.25)]),
+  ];
+  const m = computeMetrics(outcomes);
+
+  it('names the reason of each: below the threshold, the detector’s reason, not analysed, unknown', () => {
+    // Three scans allow three false positives: the threshold is the third highest, 0.3.
+    expect(m.atOneFpPerScan.threshold).toBe(0.3);
+    expect(m.atOneFpPerScan.solidOrPartSolidAtLeast5mm).toMatchObject({ hits: 1, total: 5 });
+    expect(m.atOneFpPerScan.missedBecause.solidOrPartSolidAtLeast5mm).toEqual({
+      'below-threshold': 1,
+      'not-analysed': 1,
+      'not-blob': 1,
+      unknown: 1,
+    });
+    expect(m.atOneFpPerScan.missedBecause.groundGlassAtLeast6mm).toEqual({ 'no-seed': 1 });
+  });
+});

@@ -14,6 +14,11 @@ export interface ScanOutcome {
   detections: Detection[];
   /** Truth Lung-RADS category per truth nodule (clinical engine on truth measurements), when known. */
   truthLungRads: Array<string | null>;
+  /**
+   * Per truth nodule: null when a detection reached it, else why the detector missed it (its traced
+   * seed's outcome or `no-seed`; harness.ts `missReasons`). Absent without a trace.
+   */
+  missReasons?: Array<string | null>;
   laa950: { truth: number; measured: number | null } | null;
   infectionPercent: { truth: number; measured: number | null } | null;
   runtimeMs: number;
@@ -37,6 +42,12 @@ export interface TargetFigures {
   falsePositivesPerScan: number;
   solidOrPartSolidAtLeast5mm: Rate;
   groundGlassAtLeast6mm: Rate;
+  /**
+   * The target nodules missed at this operating point, by reason: `below-threshold` (found, but
+   * scored under the threshold), the detector's reason for a nodule no detection reached (see
+   * `ScanOutcome.missReasons`; `unknown` without a trace), or `not-analysed`.
+   */
+  missedBecause: { solidOrPartSolidAtLeast5mm: Record<string, number>; groundGlassAtLeast6mm: Record<string, number> };
 }
 
 export interface EvalMetrics {
@@ -112,6 +123,11 @@ function sensitivityAt(scans: readonly FrocScan[], threshold: number): Rate {
 const solidish = (t: TruthNodule): boolean => (t.type === 'solid' || t.type === 'part-solid') && t.meanDiameterMm >= 5;
 const ggnAtLeast6 = (t: TruthNodule): boolean => t.type === 'ground-glass' && t.meanDiameterMm >= 6;
 
+/** Counts by reason, most frequent first (then by name). */
+function sorted(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
 /** Aggregates per-scan outcomes into the figures `lingshu eval` prints. */
 export function computeMetrics(outcomes: readonly ScanOutcome[]): EvalMetrics {
   const analysed = outcomes.filter((o) => o.status === 'ok');
@@ -165,6 +181,20 @@ export function computeMetrics(outcomes: readonly ScanOutcome[]): EvalMetrics {
   }
   const n = Math.max(outcomes.length, 1);
   const threshold = thresholdAtFpRate(froc, 1);
+  const missedSolid: Record<string, number> = {};
+  const missedGgn: Record<string, number> = {};
+  outcomes.forEach((o, s) => {
+    const hits = froc[s]?.hitConfidences ?? [];
+    o.truth.forEach((t, i) => {
+      const into = solidish(t) ? missedSolid : ggnAtLeast6(t) ? missedGgn : undefined;
+      if (!into) return;
+      const c = hits[i] ?? null;
+      if (c !== null && c >= threshold) return;
+      const why =
+        o.status !== 'ok' ? 'not-analysed' : c !== null ? 'below-threshold' : (o.missReasons?.[i] ?? 'unknown');
+      into[why] = (into[why] ?? 0) + 1;
+    });
+  });
   const fpAtThreshold = froc.reduce((s, f) => s + f.falsePositiveConfidences.filter((c) => c >= threshold).length, 0);
   const diff = (v: { truth: number; measured: number | null } | null): number[] =>
     v && v.measured !== null ? [v.measured - v.truth] : [];
@@ -192,6 +222,7 @@ export function computeMetrics(outcomes: readonly ScanOutcome[]): EvalMetrics {
       falsePositivesPerScan: fpAtThreshold / n,
       solidOrPartSolidAtLeast5mm: sensitivityAt(frocSolid, threshold),
       groundGlassAtLeast6mm: sensitivityAt(frocGgn, threshold),
+      missedBecause: { solidOrPartSolidAtLeast5mm: sorted(missedSolid), groundGlassAtLeast6mm: sorted(missedGgn) },
     },
     volumeErrorPercent: summariseErrors(volumeErrors),
     diameterErrorMm: summariseErrors(diameterErrors),

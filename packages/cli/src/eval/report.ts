@@ -5,6 +5,12 @@ import type { ErrorSummary, Rate } from './stats.js';
 const pct = (r: Rate): string => (r.value === null ? '-' : `${(100 * r.value).toFixed(1)} % (${r.hits}/${r.total})`);
 const num = (v: number | null, digits = 1): string => (v === null ? '-' : v.toFixed(digits));
 
+/** `not-blob 5, below-threshold 2` (none: `-`). */
+function reasons(counts: Record<string, number>): string {
+  const parts = Object.entries(counts).map(([k, v]) => `${k} ${v}`);
+  return parts.length > 0 ? parts.join(', ') : '-';
+}
+
 function rateRows(rates: Record<string, Rate>): string[][] {
   return Object.entries(rates).map(([k, r]) => [k, pct(r)]);
 }
@@ -54,6 +60,7 @@ export function formatEvalReport(m: EvalMetrics, info: EvalRunInfo): string {
     `At ≤ 1 FP/scan (threshold ${Number.isFinite(t.threshold) ? t.threshold.toFixed(3) : 'none'}, ${t.falsePositivesPerScan.toFixed(2)} FP/scan):`,
     `  solid/part-solid ≥ 5 mm: ${pct(t.solidOrPartSolidAtLeast5mm)}   (target ≥ 95 %)`,
     `  ground-glass ≥ 6 mm:     ${pct(t.groundGlassAtLeast6mm)}   (target ≥ 85 %)`,
+    `  missed, by reason: solid/part-solid ${reasons(t.missedBecause.solidOrPartSolidAtLeast5mm)}; ground-glass ${reasons(t.missedBecause.groundGlassAtLeast6mm)}`,
   );
   out.push('', 'Measurement errors (found nodules ≥ 6 mm; lungs: measured − truth):');
   out.push(
