@@ -79,6 +79,6 @@ export async function evalCommand(args: string[], ctx: CliContext): Promise<numb
     ctx.stdout.write(
       `${JSON.stringify({ ...info, analyzer: { id: analyzer.descriptor.id, version: analyzer.descriptor.version }, quick: values.quick === true, metrics: run.metrics, scans: run.outcomes }, null, 2)}\n`,
     );
-  } else ctx.stdout.write(`${formatEvalReport(run.metrics, info)}\n`);
+  } else ctx.stdout.write(`${formatEvalReport(run.metrics, info, ctx.t)}\n`);
   return run.metrics.analysed > 0 ? EXIT_OK : EXIT_FAILURE;
 }

@@ -1,4 +1,5 @@
 import { formatTable } from '../analyze/table.js';
+import { type Translate, translator } from '../i18n.js';
 import type { EvalMetrics } from './metrics.js';
 import type { ErrorSummary, Rate } from './stats.js';
 
@@ -27,26 +28,45 @@ export interface EvalRunInfo {
 }
 
 /** The evaluation as text: detection, FROC, measurement errors, Lung-RADS, lungs, runtime. */
-export function formatEvalReport(m: EvalMetrics, info: EvalRunInfo): string {
+export function formatEvalReport(m: EvalMetrics, info: EvalRunInfo, t: Translate = translator('en')): string {
   const out: string[] = [];
   out.push(
-    `Lingshu chest CT evaluation: ${m.scans} phantom scans (seeds ${info.seeds.first}–${info.seeds.last}, ${info.heldOut ? 'held out' : 'TUNING RANGE — not a held-out figure'}), matrix ${info.matrix}`,
+    t('eval.report.title', {
+      scans: m.scans,
+      first: info.seeds.first,
+      last: info.seeds.last,
+      range: t(info.heldOut ? 'eval.report.heldOut' : 'eval.report.tuning'),
+      matrix: info.matrix,
+    }),
   );
-  out.push(`Analysed ${m.analysed}/${m.scans}; ${m.nodules} truth nodules.`);
-  for (const n of m.notAnalysed) out.push(`  seed ${n.seed}: ${n.status}${n.reason ? ` — ${n.reason}` : ''}`);
-  out.push('', 'Detection (every detection kept):');
-  out.push(formatTable(['group', 'sensitivity'], [['all', pct(m.sensitivity)], ...rateRows(m.sensitivityByType)]));
-  out.push('', formatTable(['mean diameter (mm)', 'sensitivity'], rateRows(m.sensitivityBySize)));
-  out.push('', formatTable(['site', 'sensitivity'], rateRows(m.sensitivityBySite)));
-  out.push('', formatTable(['slice (mm)', 'sensitivity'], rateRows(m.sensitivityByThickness)));
-  out.push(
-    '',
-    `False positives per scan: ${m.falsePositivesPerScan.toFixed(2)} (duplicate detections per scan: ${m.duplicatesPerScan.toFixed(2)})`,
-  );
-  out.push('', 'FROC (sensitivity at FP/scan):');
+  out.push(t('eval.report.analysed', { analysed: m.analysed, scans: m.scans, nodules: m.nodules }));
+  for (const n of m.notAnalysed) {
+    out.push(
+      t('eval.report.notAnalysed', { seed: n.seed, status: n.status, reason: n.reason ? ` — ${n.reason}` : '' }),
+    );
+  }
+  const sensitivity = t('eval.report.col.sensitivity');
+  out.push('', t('eval.report.detection'));
   out.push(
     formatTable(
-      ['FP/scan', 'sensitivity', 'threshold'],
+      [t('eval.report.col.group'), sensitivity],
+      [[t('eval.report.all'), pct(m.sensitivity)], ...rateRows(m.sensitivityByType)],
+    ),
+  );
+  out.push('', formatTable([t('eval.report.col.diameter'), sensitivity], rateRows(m.sensitivityBySize)));
+  out.push('', formatTable([t('eval.report.col.site'), sensitivity], rateRows(m.sensitivityBySite)));
+  out.push('', formatTable([t('eval.report.col.slice'), sensitivity], rateRows(m.sensitivityByThickness)));
+  out.push(
+    '',
+    t('eval.report.falsePositives', {
+      fp: m.falsePositivesPerScan.toFixed(2),
+      duplicates: m.duplicatesPerScan.toFixed(2),
+    }),
+  );
+  out.push('', t('eval.report.froc'));
+  out.push(
+    formatTable(
+      [t('eval.report.col.fpPerScan'), sensitivity, t('eval.report.col.threshold')],
       m.froc.map((p) => [
         String(p.falsePositivesPerScan),
         p.sensitivity === null ? '-' : `${(100 * p.sensitivity).toFixed(1)} %`,
@@ -54,30 +74,47 @@ export function formatEvalReport(m: EvalMetrics, info: EvalRunInfo): string {
       ]),
     ),
   );
-  const t = m.atOneFpPerScan;
+  const a = m.atOneFpPerScan;
   out.push(
     '',
-    `At ≤ 1 FP/scan (threshold ${Number.isFinite(t.threshold) ? t.threshold.toFixed(3) : 'none'}, ${t.falsePositivesPerScan.toFixed(2)} FP/scan):`,
-    `  solid/part-solid ≥ 5 mm: ${pct(t.solidOrPartSolidAtLeast5mm)}   (target ≥ 95 %)`,
-    `  ground-glass ≥ 6 mm:     ${pct(t.groundGlassAtLeast6mm)}   (target ≥ 85 %)`,
-    `  missed, by reason: solid/part-solid ${reasons(t.missedBecause.solidOrPartSolidAtLeast5mm)}; ground-glass ${reasons(t.missedBecause.groundGlassAtLeast6mm)}`,
+    t('eval.report.atOneFp', {
+      threshold: Number.isFinite(a.threshold) ? a.threshold.toFixed(3) : t('eval.report.noThreshold'),
+      fp: a.falsePositivesPerScan.toFixed(2),
+    }),
+    t('eval.report.solid', { rate: pct(a.solidOrPartSolidAtLeast5mm) }),
+    t('eval.report.ggn', { rate: pct(a.groundGlassAtLeast6mm) }),
+    t('eval.report.missed', {
+      solid: reasons(a.missedBecause.solidOrPartSolidAtLeast5mm),
+      ggn: reasons(a.missedBecause.groundGlassAtLeast6mm),
+    }),
   );
-  out.push('', 'Measurement errors (found nodules ≥ 6 mm; lungs: measured − truth):');
+  out.push('', t('eval.report.errors'));
   out.push(
     formatTable(
-      ['figure', 'n', 'median', 'median |e|', 'p95 |e|', 'max |e|'],
       [
-        errorRow('volume (%)', m.volumeErrorPercent),
-        errorRow('mean diameter (mm)', m.diameterErrorMm),
-        errorRow('LAA-950 (pp)', m.laa950ErrorPp),
-        errorRow('infection (pp)', m.infectionPercentErrorPp),
+        t('eval.report.col.figure'),
+        'n',
+        t('eval.report.col.median'),
+        t('eval.report.col.medianAbs'),
+        t('eval.report.col.p95Abs'),
+        t('eval.report.col.maxAbs'),
+      ],
+      [
+        errorRow(t('eval.report.row.volume'), m.volumeErrorPercent),
+        errorRow(t('eval.report.row.diameter'), m.diameterErrorMm),
+        errorRow(t('eval.report.row.laa950'), m.laa950ErrorPp),
+        errorRow(t('eval.report.row.infection'), m.infectionPercentErrorPp),
       ],
     ),
   );
-  out.push('', `Lung-RADS category agreement (found nodules with both categories): ${pct(m.lungRadsAgreement)}`);
+  out.push('', t('eval.report.lungRads', { rate: pct(m.lungRadsAgreement) }));
   out.push(
     '',
-    `Runtime per scan (analyzer only): median ${num(m.runtimeMs.median === null ? null : m.runtimeMs.median / 1000, 2)} s, max ${num(m.runtimeMs.max === null ? null : m.runtimeMs.max / 1000, 2)} s; peak RSS ${info.peakRssMb} MB`,
+    t('eval.report.runtime', {
+      median: num(m.runtimeMs.median === null ? null : m.runtimeMs.median / 1000, 2),
+      max: num(m.runtimeMs.max === null ? null : m.runtimeMs.max / 1000, 2),
+      rss: info.peakRssMb,
+    }),
   );
   return out.join('\n');
 }
