@@ -1,5 +1,6 @@
 import { getNumber, Tags } from '@lingshu/dicom';
 import { describe, expect, it } from 'vitest';
+import { truthNodule } from '../testing/truthNodules.js';
 import { truthLungFigures, truthNodules } from './extract.js';
 import { missReasons, phantomStudyInput } from './harness.js';
 import type { TruthNodule } from './match.js';
@@ -31,15 +32,7 @@ describe('phantomStudyInput', () => {
 });
 
 describe('missReasons', () => {
-  const t = (id: string, x: number, d: number): TruthNodule => ({
-    id,
-    type: 'solid',
-    centerMm: [x, 0, 0],
-    meanDiameterMm: d,
-    longAxisMm: d,
-    shortAxisMm: d,
-    volumeMm3: (Math.PI / 6) * d ** 3,
-  });
+  const t = (id: string, x: number, d: number): TruthNodule => truthNodule(id, x, d, 'solid');
   it('gives the nearest traced seed’s outcome within reach, without its figures, or no-seed; null when found', () => {
     const truth = [t('found', 0, 6), t('near', 100, 6), t('far', 200, 8), t('large', 300, 20), t('off', 400, 6)];
     const trace = [

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { truthNodule } from '../testing/truthNodules.js';
 import type { Detection, TruthNodule } from './match.js';
 import { computeMetrics, type ScanOutcome, sizeBand } from './metrics.js';
 
 function nodule(id: string, x: number, diameter: number, type: string, volumeMm3?: number): TruthNodule {
-  return {
-    id,
-    type,
-    site: 'parenchymal',
-    centerMm: [x, 0, 0],
-    meanDiameterMm: diameter,
-    longAxisMm: diameter,
-    shortAxisMm: diameter,
-    volumeMm3: volumeMm3 ?? (Math.PI / 6) * diameter ** 3,
-  };
+  return truthNodule(id, x, diameter, type, volumeMm3 !== undefined ? { volumeMm3 } : {});
 }
 
 function scan(
