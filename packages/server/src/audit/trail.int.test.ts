@@ -24,7 +24,10 @@ afterAll(async () => {
   if (!databaseUrl || schemas.length === 0) return;
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
-  for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  for (const s of schemas) {
+    await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+    await c.query(`DROP SCHEMA IF EXISTS ${s}_boss CASCADE`); // the job queue's schema
+  }
   await c.end();
 });
 

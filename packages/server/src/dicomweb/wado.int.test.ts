@@ -252,6 +252,7 @@ describe.skipIf(!databaseUrl)('WADO-RS on PostgreSQL', () => {
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
     await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.query(`DROP SCHEMA IF EXISTS ${schema}_boss CASCADE`); // the job queue's schema
     await c.end();
   });
 

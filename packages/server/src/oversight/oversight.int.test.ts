@@ -112,6 +112,7 @@ async function close(f: Fixture): Promise<void> {
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
     await c.query(`DROP SCHEMA IF EXISTS ${f.schema} CASCADE`);
+    await c.query(`DROP SCHEMA IF EXISTS ${f.schema}_boss CASCADE`); // the job queue's schema
     await c.end();
   }
 }
