@@ -209,8 +209,9 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
           onProgress: (f: number) => progress.report('nodules', f),
         };
         const reportTrace = (stats: NoduleRunStats): void => {
+          if (!stats.trace) return;
           options.onNoduleTrace?.(
-            (stats.trace ?? []).map((t) => ({
+            stats.trace.map((t) => ({
               centerMm: voxelToWorld(ct, t.voxel),
               radiusMm: t.radiusMm,
               outcome: t.outcome,
@@ -231,7 +232,7 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
           );
           nodules = found.nodules;
           reportTrace(found.stats);
-        } else if (detect === defaultDetectNodules && options.onNoduleTrace) {
+        } else if (detect === defaultDetectNodules) {
           const found = detectNodulesWithStats(ct, lungs, noduleOptions);
           nodules = found.nodules;
           reportTrace(found.stats);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.js';
-import { testSchema } from '../testing/instances.js';
+import { dropSchemaStatements, testSchema } from '../testing/instances.js';
 import { streamAudit } from './query.js';
 import { auditDb } from './table.js';
 import { AuditTrail } from './trail.js';
@@ -24,10 +24,7 @@ afterAll(async () => {
   if (!databaseUrl || schemas.length === 0) return;
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
-  for (const s of schemas) {
-    await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await c.query(`DROP SCHEMA IF EXISTS ${s}_boss CASCADE`); // the job queue's schema
-  }
+  for (const s of schemas) for (const sql of dropSchemaStatements(s)) await c.query(sql);
   await c.end();
 });
 

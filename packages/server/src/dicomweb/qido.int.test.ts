@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SERVER_CONFIG } from '../config.js';
 import { type RunningServer, startServer } from '../server.js';
 import { installFetchXhr } from '../testing/fetchXhr.js';
-import { type TestInstanceSpec, testInstance, testSchema } from '../testing/instances.js';
+import { dropSchemaStatements, type TestInstanceSpec, testInstance, testSchema } from '../testing/instances.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) console.warn('SKIP: QIDO-RS on PostgreSQL needs DATABASE_URL; running on PGlite only');
@@ -24,10 +24,7 @@ afterAll(async () => {
   if (!databaseUrl || schemas.length === 0) return;
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
-  for (const s of schemas) {
-    await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await c.query(`DROP SCHEMA IF EXISTS ${s}_boss CASCADE`); // the job queue's schema
-  }
+  for (const s of schemas) for (const sql of dropSchemaStatements(s)) await c.query(sql);
   await c.end();
 });
 

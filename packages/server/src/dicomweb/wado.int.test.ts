@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeFrame, getFrameBytes, getString, parseDicom, Tags, TransferSyntax } from '@lingshu/dicom';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropSchemaStatements } from '../testing/instances.js';
 import {
   imageInstance,
   openWadoFixture,
@@ -251,8 +252,7 @@ describe.skipIf(!databaseUrl)('WADO-RS on PostgreSQL', () => {
     await pgFx?.close();
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.query(`DROP SCHEMA IF EXISTS ${schema}_boss CASCADE`); // the job queue's schema
+    for (const sql of dropSchemaStatements(schema)) await c.query(sql);
     await c.end();
   });
 

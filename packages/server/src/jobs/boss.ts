@@ -21,7 +21,12 @@ export interface QueueSettings {
 export function bossSchema(archive: Archive): string {
   const server = archive.index.server;
   if (!server) return 'pgboss';
-  return `${server.schema ?? 'lingshu'}_boss`.slice(0, 63);
+  return bossSchemaFor(server.schema ?? 'lingshu');
+}
+
+/** The pg-boss schema beside an archive schema on PostgreSQL. */
+export function bossSchemaFor(archiveSchema: string): string {
+  return `${archiveSchema}_boss`.slice(0, 63);
 }
 
 /**

@@ -16,7 +16,7 @@ import { installErrorHandling } from '../http/errors.js';
 import { parseExposition } from '../metrics/exposition.js';
 import { registerMetrics } from '../metrics/routes.js';
 import { openContext } from '../platform/open.js';
-import { testInstance, testSchema } from '../testing/instances.js';
+import { dropSchemaStatements, testInstance, testSchema } from '../testing/instances.js';
 import { registerOversightRoutes } from './routes.js';
 import { insertTestResult, testFinding } from './testing.js';
 
@@ -111,8 +111,7 @@ async function close(f: Fixture): Promise<void> {
   if (f.schema && databaseUrl) {
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${f.schema} CASCADE`);
-    await c.query(`DROP SCHEMA IF EXISTS ${f.schema}_boss CASCADE`); // the job queue's schema
+    for (const sql of dropSchemaStatements(f.schema)) await c.query(sql);
     await c.end();
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Dataset, SOPClass, setNumbers, setString, Tags, uidFromName, writeDicom } from '@lingshu/dicom';
+import { bossSchemaFor } from '../jobs/boss.js';
 
 /** What a test instance looks like; UIDs derive from the short names (`uidFromName('st:' + study)`). */
 export interface TestInstanceSpec {
@@ -43,4 +44,9 @@ export function testInstance(spec: TestInstanceSpec): Uint8Array {
 /** A fresh PostgreSQL schema name per test run. */
 export function testSchema(): string {
   return `lingshu_test_${randomBytes(6).toString('hex')}`;
+}
+
+/** What removes a test schema from PostgreSQL: the archive's schema and its job queue's. */
+export function dropSchemaStatements(schema: string): string[] {
+  return [`DROP SCHEMA IF EXISTS ${schema} CASCADE`, `DROP SCHEMA IF EXISTS ${bossSchemaFor(schema)} CASCADE`];
 }
