@@ -8,6 +8,7 @@
  *   DATABASE_URL=postgres://… npx tsx bench/stow-profile.ts --peer lingshu+pg
  *   npx tsx bench/stow-profile.ts --peer floor          # the least a durable Node.js receiver costs
  *   npx tsx bench/stow-profile.ts --peer floor-nosync   # the same without fdatasync
+ *   npx tsx bench/stow-profile.ts --peer floor-journal  # one open file, append + fdatasync per request
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -41,6 +42,7 @@ async function start(): Promise<Peer> {
   if (args.peer === 'orthanc') return startOrthanc();
   if (args.peer === 'floor') return startFloor('sync');
   if (args.peer === 'floor-nosync') return startFloor('nosync');
+  if (args.peer === 'floor-journal') return startFloor('journal');
   if (args.peer === 'lingshu+pg') {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');

@@ -6,7 +6,10 @@
  * `bench/stow-profile.ts --peer floor` runs it beside Orthanc and Lingshu so that a goal can be
  * set against what the platform (node:http + the file system of this machine) allows at all.
  *
- *   node --import tsx bench/archive/floorServer.ts DIR PORT [nosync]
+ * `journal` is the cheapest durable variant: every body is appended to one open file and that file
+ * is fdatasynced (no new file, no rename, no folder sync), as a write-ahead journal would do.
+ *
+ *   node --import tsx bench/archive/floorServer.ts DIR PORT [nosync|journal]
  */
 import { createHash } from 'node:crypto';
 import { open, rename } from 'node:fs/promises';
@@ -14,9 +17,10 @@ import http from 'node:http';
 import path from 'node:path';
 
 const [dir, portArg, mode] = process.argv.slice(2);
-if (!dir || !portArg) throw new Error('usage: floorServer.ts DIR PORT [nosync]');
+if (!dir || !portArg) throw new Error('usage: floorServer.ts DIR PORT [nosync|journal]');
 const durable = mode !== 'nosync';
 let next = 0;
+const journal = mode === 'journal' ? await open(path.join(dir, 'journal'), 'a') : undefined;
 
 async function receive(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -26,6 +30,11 @@ async function receive(req: http.IncomingMessage): Promise<Buffer> {
 
 async function store(body: Buffer): Promise<string> {
   const sha = createHash('sha256').update(body).digest('hex');
+  if (journal) {
+    await journal.write(body);
+    await journal.datasync();
+    return sha;
+  }
   const final = path.join(dir!, `${sha.slice(0, 16)}-${next++}.dcm`);
   const temp = `${final}.part`;
   const file = await open(temp, 'w');

@@ -129,10 +129,11 @@ export async function startLingshu(databaseUrl?: string, nodeArgs: readonly stri
 
 /**
  * Not an archive: `floorServer.ts`, the least a durable Node.js receiver does per STOW-RS request
- * (read, hash, write, sync, rename, sync the folder), or the same without the syncs (`nosync`).
+ * (read, hash, write, sync, rename, sync the folder), the same without the syncs (`nosync`), or
+ * appending to one journal file with one fdatasync per request (`journal`).
  * It answers every POST with 200, so it is for ingest figures only.
  */
-export async function startFloor(mode: 'sync' | 'nosync' = 'sync'): Promise<Peer> {
+export async function startFloor(mode: 'sync' | 'nosync' | 'journal' = 'sync'): Promise<Peer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-floor-'));
   const httpPort = await freePort();
   const script = path.join(REPO_ROOT, 'bench/archive/floorServer.ts');
@@ -147,7 +148,7 @@ export async function startFloor(mode: 'sync' | 'nosync' = 'sync'): Promise<Peer
   });
   return {
     pid: child.pid ?? 0,
-    name: mode === 'sync' ? 'Floor (node:http + fdatasync)' : 'Floor (node:http, no sync)',
+    name: mode === 'sync' ? 'Floor (node:http + fdatasync)' : mode === 'journal' ? 'Floor (node:http + journal append + fdatasync)' : 'Floor (node:http, no sync)',
     dicomweb: `http://127.0.0.1:${httpPort}`,
     aeTitle: '',
     dicomPort: 0,
