@@ -14,7 +14,11 @@ export interface NoduleParams {
   minSeedRadiusMm: number;
   /** Contrast (HU above parenchyma) at which the Hessian input is clipped. */
   hessianClipHu: number;
-  /** Hessian blobness: smallest/largest |eigenvalue| at the seed scale must reach this. */
+  /**
+   * Hessian blobness: smallest/largest |eigenvalue| at the seed scale must reach this. Analyzer
+   * ≤ 0.10.0: 0.3, which dropped seeds right on vessel-attached and juxtapleural nodules at
+   * 0.21–0.29 on thin slices.
+   */
   minBlobness: number;
   /**
    * On slices at least `thickSliceMinSpacingMm` apart the blob test asks only this much: a nodule
@@ -176,7 +180,7 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   noiseFactor: 4,
   minSeedRadiusMm: 1.4,
   hessianClipHu: 250,
-  minBlobness: 0.3,
+  minBlobness: 0.2,
   minBlobnessThickSlices: 0.15,
   thickSliceMinSpacingMm: 2,
   // The ground-glass channel's level/radius/blob values and largeLesionMaxElongation were chosen on
