@@ -148,7 +148,12 @@ export async function startFloor(mode: 'sync' | 'nosync' | 'journal' = 'sync'): 
   });
   return {
     pid: child.pid ?? 0,
-    name: mode === 'sync' ? 'Floor (node:http + fdatasync)' : mode === 'journal' ? 'Floor (node:http + journal append + fdatasync)' : 'Floor (node:http, no sync)',
+    name:
+      mode === 'sync'
+        ? 'Floor (node:http + fdatasync)'
+        : mode === 'journal'
+          ? 'Floor (node:http + journal append + fdatasync)'
+          : 'Floor (node:http, no sync)',
     dicomweb: `http://127.0.0.1:${httpPort}`,
     aeTitle: '',
     dicomPort: 0,
