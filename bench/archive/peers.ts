@@ -127,13 +127,20 @@ export async function startLingshu(databaseUrl?: string, nodeArgs: readonly stri
   };
 }
 
+/** The floor receiver's modes (floorServer.ts) and their names in the figures. */
+const FLOOR_NAMES = {
+  sync: 'Floor (node:http + fdatasync)',
+  nosync: 'Floor (node:http, no sync)',
+  journal: 'Floor (node:http + journal append + fdatasync)',
+} as const;
+
 /**
  * Not an archive: `floorServer.ts`, the least a durable Node.js receiver does per STOW-RS request
  * (read, hash, write, sync, rename, sync the folder), the same without the syncs (`nosync`), or
  * appending to one journal file with one fdatasync per request (`journal`).
  * It answers every POST with 200, so it is for ingest figures only.
  */
-export async function startFloor(mode: 'sync' | 'nosync' | 'journal' = 'sync'): Promise<Peer> {
+export async function startFloor(mode: keyof typeof FLOOR_NAMES = 'sync'): Promise<Peer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lingshu-bench-floor-'));
   const httpPort = await freePort();
   const script = path.join(REPO_ROOT, 'bench/archive/floorServer.ts');
@@ -148,12 +155,7 @@ export async function startFloor(mode: 'sync' | 'nosync' | 'journal' = 'sync'): 
   });
   return {
     pid: child.pid ?? 0,
-    name:
-      mode === 'sync'
-        ? 'Floor (node:http + fdatasync)'
-        : mode === 'journal'
-          ? 'Floor (node:http + journal append + fdatasync)'
-          : 'Floor (node:http, no sync)',
+    name: FLOOR_NAMES[mode],
     dicomweb: `http://127.0.0.1:${httpPort}`,
     aeTitle: '',
     dicomPort: 0,

@@ -1,12 +1,11 @@
 import { type AnalysisResult, type Analyzer, analysisObjects, type StudyInput } from '@lingshu/ai';
 import { type ChestCtAnalyzerOptions, createChestCtAnalyzer } from '@lingshu/analyzer-chest-ct';
-
-export type { TracedSeed } from '@lingshu/analyzer-chest-ct';
-
 import { lungRads2022, type NoduleType } from '@lingshu/clinical';
 import type { TruthNodule } from '../eval/match.js';
 import type { Lang } from '../i18n.js';
 import { chestCtSummaryText } from './summary.js';
+
+export type { TracedSeed } from '@lingshu/analyzer-chest-ct';
 
 /** Turns a result into DICOM objects and words. */
 export interface ResultExporters {
