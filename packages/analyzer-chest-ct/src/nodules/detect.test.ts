@@ -187,6 +187,29 @@ describe('detectNodules on small and calcified nodules', () => {
   });
 });
 
+describe('detectNodules on 5 mm slices', () => {
+  it('keeps a 6 mm solid nodule that two slices halve (dense "ground glass"), which 0.11.0 dropped as a vessel piece', () => {
+    const c = syntheticChest([110, 110, 12], [0.7, 0.7, 5], 5);
+    const vessel = cylinder([55, 0, 30], [0, 1, 0], 1.2);
+    paint(c, vessel, 40, { center: [55, 38, 30], radiusMm: 45 });
+    // Centred between the slices at z = 30 and 35 mm: each shows a partial-volumed section.
+    const nodule: V3 = [25, 30, 32.5];
+    paint(c, sphere(nodule, 3), 30, { center: nodule, radiusMm: 4 });
+    const { ct, lungs } = finishChest(c, 25, 11);
+    const near = (found: NoduleFinding[]): NoduleFinding[] => within(found, nodule, 3);
+    const { nodules } = detectNodulesWithStats(ct, lungs, { parameters: {} });
+    expect(near(nodules)).toHaveLength(1);
+    // Partial volume leaves it under the solid level (typed ground glass) but far denser than one.
+    expect(near(nodules)[0]?.details?.meanHu).toBeGreaterThan(-560);
+    // The vessel is no finding.
+    expect(nodules).toHaveLength(1);
+    // The vessel-fragment tests as they were (below 10 mm) drop it.
+    const before = detectNodulesWithStats(ct, lungs, { parameters: { noduleVesselFragmentMaxDiameterMm: 10 } });
+    expect(near(before.nodules)).toHaveLength(0);
+    expect(before.stats.rejected['vessel-fragment']).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('detectNodules beside a thick vessel', () => {
   it('keeps an 8 mm nodule touching a vessel nearly as thick (scored, not rejected), not the vessel', () => {
     const c = syntheticChest([110, 110, 50], [0.7, 0.7, 1], 5);

@@ -105,6 +105,9 @@ export interface NoduleParams {
   /**
    * The two tests above apply below this mean diameter (mm): a larger ground-glass lesion with a
    * vessel running through it is not a vessel crossing (its peak contrast still counts in the score).
+   * 0 (the default since analyzer 0.12.0) turns them off: they also dropped small solid nodules
+   * that partial volume shows as dense ground glass, and the ranker (peak and mean contrast) scores
+   * vessel pieces low enough on its own.
    */
   vesselFragmentMaxDiameterMm: number;
   /** Findings smaller than this equivalent diameter are dropped (mm). */
@@ -207,7 +210,7 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   minContrastHu: 100,
   maxGgnPeakHu: -200,
   ggnMaxMeanHu: -560,
-  vesselFragmentMaxDiameterMm: 10,
+  vesselFragmentMaxDiameterMm: 0,
   minDiameterMm: 3,
   ggnMinDiameterMm: 5,
   ggnSmallMinContrastHu: 200,
