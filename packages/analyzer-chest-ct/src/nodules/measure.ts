@@ -177,20 +177,85 @@ function pleuralContacts(
   };
 }
 
+/** How a nodule's volume is weighed (the `volume…` nodule parameters). */
+export interface VolumeOptions {
+  /**
+   * The ground-glass level is taken from interior voxels at least this many voxels (in-plane; one
+   * slice through-plane on slices ≥ 2 mm apart) from the solid part; 0: from all interior voxels.
+   */
+  levelClearOfSolidVoxels: number;
+  /** Count the parts the opening cut off that end inside the crop (spicules, lobulations) and their rim. */
+  spicules: boolean;
+  /** Interior voxels of a ground-glass or part-solid object count in full. */
+  interiorInFull: boolean;
+}
+
 /**
- * Partial-volume weighted volume (mm³) of a ground-glass or part-solid object: its ground-glass
- * level g is the median smoothed HU of the object's interior voxels below `solidHu` (all six
- * neighbours in the object; all of its voxels below `solidHu` when fewer than 8 are interior), and
- * a support voxel counts 1 at or above g (ground glass, or solid) and (HU − parenchyma)/(g −
- * parenchyma) below it. `segment.ts` weighs against the object's 75th percentile, which for a
- * part-solid nodule can lie in its solid part, and for ground glass lies above its level by the noise.
+ * The voxels a nodule's own cut-off parts add to its support: the parts the opening cut off that
+ * end inside the crop (spicules, lobulations; `segment.ts` `spiculeParts`) and their one-voxel rim,
+ * in the lung, outside the support and outside the other cut-off structures (vessels).
  */
-export function groundGlassVolume(seg: Segmented, solidHu: number): number {
+function spiculeVoxels(seg: Segmented): Uint8Array | undefined {
+  const { crop, support, region, spiculeParts } = seg;
+  if (!spiculeParts) return undefined;
+  const out = dilateBox(spiculeParts, crop.dims, [1, 1, 1]);
+  for (let q = 0; q < out.length; q++) {
+    if (out[q] && (support[q] || !crop.lung[q] || (region[q] && !spiculeParts[q]))) out[q] = 0;
+  }
+  return out;
+}
+
+/**
+ * Partial-volume weight (mm³) of a solid or calcified nodule's cut-off spicules and lobulations
+ * (`spiculeVoxels`) against its typical HU, as `segment.ts` weighs the rest of it.
+ */
+function spiculeVolume(seg: Segmented): number {
+  const extra = spiculeVoxels(seg);
+  if (!extra) return 0;
+  const { smooth, spacing } = seg.crop;
+  const span = seg.noduleHu - seg.parenchymaHu;
+  if (!(span > 0)) return 0;
+  let weight = 0;
+  for (let q = 0; q < extra.length; q++) {
+    if (extra[q]) weight += Math.max(0, Math.min(1, ((smooth[q] ?? 0) - seg.parenchymaHu) / span));
+  }
+  return weight * spacing[0] * spacing[1] * spacing[2];
+}
+
+/**
+ * Partial-volume weighted volume (mm³) of a ground-glass or part-solid object. Its ground-glass
+ * level g is the median smoothed HU of the object's interior voxels below `solidHu` (all six
+ * neighbours in the object) that lie clear of its solid part (`levelClearOfSolidVoxels`; the
+ * blurred edge of a solid core would lift the median above the ground glass); with fewer than 8
+ * such voxels, of all interior ones, then of all of its voxels below `solidHu`. Interior voxels
+ * count in full (`interiorInFull`: weighing them, noise above g is capped at 1 and noise below it
+ * is not, a loss of ≈ 0.4·noise/contrast), and so does every voxel at or above g (ground glass, or
+ * solid); the rest of the support, and with `spicules` the cut-off spicules and their rim, count
+ * (HU − parenchyma)/(g − parenchyma), floored at 0. `segment.ts` weighs against the object's 75th
+ * percentile, which for a part-solid nodule can lie in its solid part, and for ground glass lies
+ * above its level by the noise.
+ */
+export function groundGlassVolume(seg: Segmented, solidHu: number, opts: VolumeOptions): number {
   const { crop, core, support, parenchymaHu } = seg;
   const { dims, spacing, smooth } = crop;
   const [cx, cy, cz] = dims;
   const plane = cx * cy;
-  const interior: number[] = [];
+  let nearSolid: Uint8Array | undefined;
+  const r = opts.levelClearOfSolidVoxels;
+  if (r > 0) {
+    const dense = new Uint8Array(core.length);
+    let any = false;
+    for (let q = 0; q < core.length; q++) {
+      if (support[q] && (smooth[q] ?? 0) >= solidHu) {
+        dense[q] = 1;
+        any = true;
+      }
+    }
+    if (any) nearSolid = dilateBox(dense, dims, [r, r, spacing[2] >= 2 ? 1 : r]);
+  }
+  const interior = new Uint8Array(core.length);
+  const interiorLevels: number[] = [];
+  const clearLevels: number[] = [];
   const all: number[] = [];
   for (let q = 0; q < core.length; q++) {
     if (!core[q]) continue;
@@ -202,19 +267,23 @@ export function groundGlassVolume(seg: Segmented, solidHu: number): number {
     const k = Math.floor(q / plane);
     if (i === 0 || j === 0 || k === 0 || i === cx - 1 || j === cy - 1 || k === cz - 1) continue;
     if (core[q - 1] && core[q + 1] && core[q - cx] && core[q + cx] && core[q - plane] && core[q + plane]) {
-      interior.push(v);
+      interior[q] = 1;
+      interiorLevels.push(v);
+      if (nearSolid && !nearSolid[q]) clearLevels.push(v);
     }
   }
-  const levels = interior.length >= 8 ? interior : all;
+  const levels = clearLevels.length >= 8 ? clearLevels : interiorLevels.length >= 8 ? interiorLevels : all;
   if (levels.length === 0) return seg.volumeMm3;
   levels.sort((a, b) => a - b);
   const g = levels[levels.length >> 1] ?? parenchymaHu;
   if (!(g > parenchymaHu)) return seg.volumeMm3;
+  const extra = opts.spicules ? spiculeVoxels(seg) : undefined;
   let weight = 0;
   for (let q = 0; q < support.length; q++) {
-    if (!support[q]) continue;
+    if (!support[q] && !extra?.[q]) continue;
     const v = smooth[q] ?? 0;
-    weight += v >= g ? 1 : Math.max(0, (v - parenchymaHu) / (g - parenchymaHu));
+    if (v >= g || (opts.interiorInFull && interior[q])) weight += 1;
+    else weight += Math.max(0, (v - parenchymaHu) / (g - parenchymaHu));
   }
   return weight * spacing[0] * spacing[1] * spacing[2];
 }
@@ -334,7 +403,13 @@ export function measureNodule(
   // Ground glass (and the ground glass of a part-solid nodule) is nodule tissue in full: weighted
   // against the nodule's dense part it would count a quarter of itself.
   const volumeMm3 =
-    type === 'ground-glass' || type === 'part-solid' ? groundGlassVolume(seg, params.solidHu) : seg.volumeMm3;
+    type === 'ground-glass' || type === 'part-solid'
+      ? groundGlassVolume(seg, params.solidHu, {
+          levelClearOfSolidVoxels: params.volumeLevelClearOfSolidVoxels,
+          spicules: params.volumeCountsSpicules >= 1,
+          interiorInFull: params.volumeInteriorInFull >= 1,
+        })
+      : seg.volumeMm3 + (params.volumeCountsSpicules >= 1 ? spiculeVolume(seg) : 0);
 
   const [b0, b1, b2] = crop.box;
   const toCt = (i: number, j: number, k: number): Vec3 => [b0 + i, b1 + j, b2 + k];

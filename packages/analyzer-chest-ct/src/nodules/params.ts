@@ -170,6 +170,15 @@ export interface NoduleParams {
   largeLesionMm: number;
   largeLesionConfidence: number;
   largeLesionMaxElongation: number;
+  /**
+   * Volume (measure.ts `groundGlassVolume`, analyzer ≥ 0.13.0; 0 each for 0.12.0's volumes): the
+   * ground-glass level from interior voxels at least this many voxels clear of the solid part.
+   */
+  volumeLevelClearOfSolidVoxels: number;
+  /** 1: the spicules and lobulations the opening cut off (ending inside the crop) count towards the volume. */
+  volumeCountsSpicules: number;
+  /** 1: interior voxels of a ground-glass or part-solid object count in full. */
+  volumeInteriorInFull: number;
   /** Findings below this confidence are dropped. */
   minConfidence: number;
   /** At most this many findings per scan (highest confidence first). */
@@ -234,6 +243,9 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   largeLesionMm: 15,
   largeLesionConfidence: 0.6,
   largeLesionMaxElongation: 1.2,
+  volumeLevelClearOfSolidVoxels: 2,
+  volumeCountsSpicules: 1,
+  volumeInteriorInFull: 1,
   minConfidence: 0.09,
   maxFindings: 30,
 });

@@ -47,6 +47,11 @@ export interface Segmented {
   /** Structures cut off right next to the object that end inside the crop (spicules, lobulations). */
   spicules: number;
   /**
+   * The voxels of every part the opening cut off that ends inside the crop (the object's own
+   * spicules and lobulations, crop grid); absent when the opening cut off nothing.
+   */
+  spiculeParts?: Uint8Array;
+  /**
    * How squarely two vessel stumps face each other across the object: max over pairs of
    * −cos(angle between their directions from the object's centre), 0 when none are opposed.
    * Near 1, the object is a stretch of one vessel running through (a thicker segment, a crossing).
@@ -327,6 +332,7 @@ export function segmentCandidate(
   let attachments = 0;
   let spicules = 0;
   let throughVessel = 0;
+  let spiculeParts: Uint8Array | undefined;
   if (anyRemoved) {
     const ring = dilateBall(core, dims, spacing, coreR + Math.max(spacing[0], spacing[1], spacing[2]));
     const removedDist = distanceTransform(removed, dims, spacing);
@@ -336,6 +342,8 @@ export function segmentCandidate(
     const parts = labelComponents(removed, dims, 26);
     const leaves = labelsReachingCropFace(parts.labels, parts.sizes.length, crop, ct.dimensions);
     const isVessel = (q: number): boolean => leaves[parts.labels[q] ?? 0] === 1;
+    spiculeParts = new Uint8Array(core.length);
+    for (let q = 0; q < core.length; q++) if (removed[q] && !isVessel(q)) spiculeParts[q] = 1;
     const touching = new Uint8Array(core.length);
     for (let q = 0; q < core.length; q++) {
       if (ring[q] && removed[q] && isVessel(q) && (removedDist[q] ?? 0) > neckMm) neckMm = removedDist[q] ?? 0;
@@ -388,6 +396,7 @@ export function segmentCandidate(
       openingMm,
       attachments,
       spicules,
+      ...(spiculeParts ? { spiculeParts } : {}),
       throughVessel,
       neckMm,
       neckRatio,
