@@ -1,5 +1,5 @@
 import { roundTenth } from '@lingshu/clinical';
-import { dilateBox, fillHoles2D, type Vec3, type Volume, voxelToWorld } from '@lingshu/imaging';
+import { dilateBox, distanceTransform, fillHoles2D, type Vec3, type Volume, voxelToWorld } from '@lingshu/imaging';
 import type { LungSegmentation } from '../lungs/types.js';
 import { type Axes2D, axes2D } from './axes.js';
 import { symmetricEigenvalues3 as eig3 } from './hessian.js';
@@ -184,23 +184,32 @@ export interface VolumeOptions {
    * slice through-plane on slices ≥ 2 mm apart) from the solid part; 0: from all interior voxels.
    */
   levelClearOfSolidVoxels: number;
-  /** Count the parts the opening cut off that end inside the crop (spicules, lobulations) and their rim. */
-  spicules: boolean;
+  /**
+   * Count the parts the opening cut off that reach no crop face (spicules, lobulations) and their
+   * rim, up to this far (mm) from the object; 0: not at all.
+   */
+  spiculeReachMm: number;
   /** Interior voxels of a ground-glass or part-solid object count in full. */
   interiorInFull: boolean;
 }
 
 /**
  * The voxels a nodule's own cut-off parts add to its support: the parts the opening cut off that
- * end inside the crop (spicules, lobulations; `segment.ts` `spiculeParts`) and their one-voxel rim,
- * in the lung, outside the support and outside the other cut-off structures (vessels).
+ * reach no face of the crop (spicules, lobulations; `segment.ts` `spiculeParts`) and their
+ * one-voxel rim, in the lung, outside the support and outside the other cut-off structures
+ * (vessels), and within `reachMm` of the object (a thin vessel that fades out inside the crop adds
+ * at most that much of itself).
  */
-function spiculeVoxels(seg: Segmented): Uint8Array | undefined {
-  const { crop, support, region, spiculeParts } = seg;
+function spiculeVoxels(seg: Segmented, reachMm: number): Uint8Array | undefined {
+  const { crop, core, support, region, spiculeParts } = seg;
   if (!spiculeParts) return undefined;
   const out = dilateBox(spiculeParts, crop.dims, [1, 1, 1]);
+  const outside = new Uint8Array(core.length);
+  for (let q = 0; q < core.length; q++) outside[q] = core[q] ? 0 : 1;
+  const fromCore = distanceTransform(outside, crop.dims, crop.spacing);
   for (let q = 0; q < out.length; q++) {
-    if (out[q] && (support[q] || !crop.lung[q] || (region[q] && !spiculeParts[q]))) out[q] = 0;
+    if (!out[q]) continue;
+    if (support[q] || !crop.lung[q] || (region[q] && !spiculeParts[q]) || (fromCore[q] ?? 0) > reachMm) out[q] = 0;
   }
   return out;
 }
@@ -209,8 +218,8 @@ function spiculeVoxels(seg: Segmented): Uint8Array | undefined {
  * Partial-volume weight (mm³) of a solid or calcified nodule's cut-off spicules and lobulations
  * (`spiculeVoxels`) against its typical HU, as `segment.ts` weighs the rest of it.
  */
-function spiculeVolume(seg: Segmented): number {
-  const extra = spiculeVoxels(seg);
+function spiculeVolume(seg: Segmented, reachMm: number): number {
+  const extra = spiculeVoxels(seg, reachMm);
   if (!extra) return 0;
   const { smooth, spacing } = seg.crop;
   const span = seg.noduleHu - seg.parenchymaHu;
@@ -277,7 +286,7 @@ export function groundGlassVolume(seg: Segmented, solidHu: number, opts: VolumeO
   levels.sort((a, b) => a - b);
   const g = levels[levels.length >> 1] ?? parenchymaHu;
   if (!(g > parenchymaHu)) return seg.volumeMm3;
-  const extra = opts.spicules ? spiculeVoxels(seg) : undefined;
+  const extra = opts.spiculeReachMm > 0 ? spiculeVoxels(seg, opts.spiculeReachMm) : undefined;
   let weight = 0;
   for (let q = 0; q < support.length; q++) {
     if (!support[q] && !extra?.[q]) continue;
@@ -402,14 +411,17 @@ export function measureNodule(
   else type = 'ground-glass';
   // Ground glass (and the ground glass of a part-solid nodule) is nodule tissue in full: weighted
   // against the nodule's dense part it would count a quarter of itself.
+  // The phantom's spicules reach 2 mm + 0.3–0.9 radii past the core; lobes half a radius.
+  const spiculeReachMm =
+    params.volumeSpiculeReachMm > 0 ? params.volumeSpiculeReachMm + (axes.longMm + axes.shortMm) / 4 : 0;
   const volumeMm3 =
     type === 'ground-glass' || type === 'part-solid'
       ? groundGlassVolume(seg, params.solidHu, {
           levelClearOfSolidVoxels: params.volumeLevelClearOfSolidVoxels,
-          spicules: params.volumeCountsSpicules >= 1,
+          spiculeReachMm,
           interiorInFull: params.volumeInteriorInFull >= 1,
         })
-      : seg.volumeMm3 + (params.volumeCountsSpicules >= 1 ? spiculeVolume(seg) : 0);
+      : seg.volumeMm3 + (spiculeReachMm > 0 ? spiculeVolume(seg, spiculeReachMm) : 0);
 
   const [b0, b1, b2] = crop.box;
   const toCt = (i: number, j: number, k: number): Vec3 => [b0 + i, b1 + j, b2 + k];

@@ -175,8 +175,11 @@ export interface NoduleParams {
    * ground-glass level from interior voxels at least this many voxels clear of the solid part.
    */
   volumeLevelClearOfSolidVoxels: number;
-  /** 1: the spicules and lobulations the opening cut off (ending inside the crop) count towards the volume. */
-  volumeCountsSpicules: number;
+  /**
+   * The spicules and lobulations the opening cut off (parts reaching no crop face) count towards
+   * the volume up to this far (mm) plus the object's radius (half its mean diameter) from it; 0: not at all.
+   */
+  volumeSpiculeReachMm: number;
   /** 1: interior voxels of a ground-glass or part-solid object count in full. */
   volumeInteriorInFull: number;
   /** Findings below this confidence are dropped. */
@@ -244,7 +247,7 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   largeLesionConfidence: 0.6,
   largeLesionMaxElongation: 1.2,
   volumeLevelClearOfSolidVoxels: 2,
-  volumeCountsSpicules: 1,
+  volumeSpiculeReachMm: 2,
   volumeInteriorInFull: 1,
   minConfidence: 0.09,
   maxFindings: 30,

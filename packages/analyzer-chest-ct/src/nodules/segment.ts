@@ -47,7 +47,7 @@ export interface Segmented {
   /** Structures cut off right next to the object that end inside the crop (spicules, lobulations). */
   spicules: number;
   /**
-   * The voxels of every part the opening cut off that ends inside the crop (the object's own
+   * The voxels of every part the opening cut off that reaches no face of the crop (the object's own
    * spicules and lobulations, crop grid); absent when the opening cut off nothing.
    */
   spiculeParts?: Uint8Array;
@@ -156,15 +156,19 @@ function openFaces(crop: Crop, volumeDims: readonly number[]): boolean[] {
   ];
 }
 
-/** 1 for each component label (of `count`) with a voxel on an open face of the crop. */
+/**
+ * 1 for each component label (of `count`) with a voxel on an open face of the crop (with
+ * `allFaces`, on any face: the volume's own edges too).
+ */
 function labelsReachingCropFace(
   labels: Int32Array,
   count: number,
   crop: Crop,
   volumeDims: readonly number[],
+  allFaces = false,
 ): Uint8Array {
   const [cx, cy, cz] = crop.dims;
-  const open = openFaces(crop, volumeDims);
+  const open = allFaces ? [true, true, true, true, true, true] : openFaces(crop, volumeDims);
   const out = new Uint8Array(count);
   for (let k = 0, q = 0; k < cz; k++) {
     for (let j = 0; j < cy; j++) {
@@ -342,8 +346,11 @@ export function segmentCandidate(
     const parts = labelComponents(removed, dims, 26);
     const leaves = labelsReachingCropFace(parts.labels, parts.sizes.length, crop, ct.dimensions);
     const isVessel = (q: number): boolean => leaves[parts.labels[q] ?? 0] === 1;
+    // The object's own parts for its volume: those that reach no face at all (a vessel that runs
+    // to the first or last slice inside the crop is no spicule of it).
+    const reachesAnyFace = labelsReachingCropFace(parts.labels, parts.sizes.length, crop, ct.dimensions, true);
     spiculeParts = new Uint8Array(core.length);
-    for (let q = 0; q < core.length; q++) if (removed[q] && !isVessel(q)) spiculeParts[q] = 1;
+    for (let q = 0; q < core.length; q++) if (removed[q] && !reachesAnyFace[parts.labels[q] ?? 0]) spiculeParts[q] = 1;
     const touching = new Uint8Array(core.length);
     for (let q = 0; q < core.length; q++) {
       if (ring[q] && removed[q] && isVessel(q) && (removedDist[q] ?? 0) > neckMm) neckMm = removedDist[q] ?? 0;
