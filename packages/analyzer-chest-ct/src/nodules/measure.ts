@@ -239,7 +239,8 @@ function spiculeVolume(seg: Segmented, reachMm: number): number {
  * such voxels, of all interior ones, then of all of its voxels below `solidHu`. Interior voxels
  * count in full (`interiorInFull`: weighing them, noise above g is capped at 1 and noise below it
  * is not, a loss of ≈ 0.4·noise/contrast), and so does every voxel at or above g (ground glass, or
- * solid); the rest of the support, and with `spicules` the cut-off spicules and their rim, count
+ * solid); the rest of the support, and with `spiculeReachMm` the cut-off spicules and their rim
+ * (`spiculeVoxels`), count
  * (HU − parenchyma)/(g − parenchyma), floored at 0. `segment.ts` weighs against the object's 75th
  * percentile, which for a part-solid nodule can lie in its solid part, and for ground glass lies
  * above its level by the noise.

@@ -48,7 +48,7 @@ export interface Segmented {
   spicules: number;
   /**
    * The voxels of every part the opening cut off that reaches no face of the crop (the object's own
-   * spicules and lobulations, crop grid); absent when the opening cut off nothing.
+   * spicules and lobulations, crop grid); absent when it cut off no such part.
    */
   spiculeParts?: Uint8Array;
   /**
@@ -349,8 +349,15 @@ export function segmentCandidate(
     // The object's own parts for its volume: those that reach no face at all (a vessel that runs
     // to the first or last slice inside the crop is no spicule of it).
     const reachesAnyFace = labelsReachingCropFace(parts.labels, parts.sizes.length, crop, ct.dimensions, true);
-    spiculeParts = new Uint8Array(core.length);
-    for (let q = 0; q < core.length; q++) if (removed[q] && !reachesAnyFace[parts.labels[q] ?? 0]) spiculeParts[q] = 1;
+    const own = new Uint8Array(core.length);
+    let anyOwn = false;
+    for (let q = 0; q < core.length; q++) {
+      if (removed[q] && !reachesAnyFace[parts.labels[q] ?? 0]) {
+        own[q] = 1;
+        anyOwn = true;
+      }
+    }
+    if (anyOwn) spiculeParts = own;
     const touching = new Uint8Array(core.length);
     for (let q = 0; q < core.length; q++) {
       if (ring[q] && removed[q] && isVessel(q) && (removedDist[q] ?? 0) > neckMm) neckMm = removedDist[q] ?? 0;
