@@ -1,5 +1,5 @@
 import { roundTenth } from '@lingshu/clinical';
-import { dilateBox, distanceTransform, fillHoles2D, type Vec3, type Volume, voxelToWorld } from '@lingshu/imaging';
+import { dilateBox, fillHoles2D, type Vec3, type Volume, voxelToWorld } from '@lingshu/imaging';
 import type { LungSegmentation } from '../lungs/types.js';
 import { type Axes2D, axes2D } from './axes.js';
 import { symmetricEigenvalues3 as eig3 } from './hessian.js';
@@ -186,30 +186,41 @@ export interface VolumeOptions {
   levelClearOfSolidVoxels: number;
   /**
    * Count the parts the opening cut off that reach no crop face (spicules, lobulations) and their
-   * rim, up to this far (mm) from the object; 0: not at all.
+   * rim, within this reach of the nodule's centre; undefined: not at all.
    */
-  spiculeReachMm: number;
+  spiculeReach?: SpiculeReach;
   /** Interior voxels of a ground-glass or part-solid object count in full. */
   interiorInFull: boolean;
+}
+
+/** How far a nodule's own cut-off parts may count: within `radiusMm` of `centre` (crop voxel coordinates). */
+export interface SpiculeReach {
+  centre: readonly [number, number, number];
+  radiusMm: number;
 }
 
 /**
  * The voxels a nodule's own cut-off parts add to its support: the parts the opening cut off that
  * reach no face of the crop (spicules, lobulations; `segment.ts` `spiculeParts`) and their
  * one-voxel rim, in the lung, outside the support and outside the other cut-off structures
- * (vessels), and within `reachMm` of the object (a thin vessel that fades out inside the crop adds
- * at most that much of itself).
+ * (vessels), and within `reach` of the nodule's centre (a thin vessel that fades out inside the
+ * crop adds at most that much of itself).
  */
-function spiculeVoxels(seg: Segmented, reachMm: number): Uint8Array | undefined {
-  const { crop, core, support, region, spiculeParts } = seg;
+function spiculeVoxels(seg: Segmented, reach: SpiculeReach): Uint8Array | undefined {
+  const { crop, support, region, spiculeParts } = seg;
   if (!spiculeParts) return undefined;
+  const [cx, cy] = crop.dims;
+  const [sx, sy, sz] = crop.spacing;
+  const [ci, cj, ck] = reach.centre;
+  const r2 = reach.radiusMm * reach.radiusMm;
   const out = dilateBox(spiculeParts, crop.dims, [1, 1, 1]);
-  const outside = new Uint8Array(core.length);
-  for (let q = 0; q < core.length; q++) outside[q] = core[q] ? 0 : 1;
-  const fromCore = distanceTransform(outside, crop.dims, crop.spacing);
   for (let q = 0; q < out.length; q++) {
     if (!out[q]) continue;
-    if (support[q] || !crop.lung[q] || (region[q] && !spiculeParts[q]) || (fromCore[q] ?? 0) > reachMm) out[q] = 0;
+    const d2 =
+      ((q % cx) - ci) ** 2 * sx * sx +
+      ((Math.floor(q / cx) % cy) - cj) ** 2 * sy * sy +
+      (Math.floor(q / (cx * cy)) - ck) ** 2 * sz * sz;
+    if (support[q] || !crop.lung[q] || (region[q] && !spiculeParts[q]) || d2 > r2) out[q] = 0;
   }
   return out;
 }
@@ -218,8 +229,8 @@ function spiculeVoxels(seg: Segmented, reachMm: number): Uint8Array | undefined 
  * Partial-volume weight (mm³) of a solid or calcified nodule's cut-off spicules and lobulations
  * (`spiculeVoxels`) against its typical HU, as `segment.ts` weighs the rest of it.
  */
-function spiculeVolume(seg: Segmented, reachMm: number): number {
-  const extra = spiculeVoxels(seg, reachMm);
+function spiculeVolume(seg: Segmented, reach: SpiculeReach): number {
+  const extra = spiculeVoxels(seg, reach);
   if (!extra) return 0;
   const { smooth, spacing } = seg.crop;
   const span = seg.noduleHu - seg.parenchymaHu;
@@ -239,7 +250,7 @@ function spiculeVolume(seg: Segmented, reachMm: number): number {
  * such voxels, of all interior ones, then of all of its voxels below `solidHu`. Interior voxels
  * count in full (`interiorInFull`: weighing them, noise above g is capped at 1 and noise below it
  * is not, a loss of ≈ 0.4·noise/contrast), and so does every voxel at or above g (ground glass, or
- * solid); the rest of the support, and with `spiculeReachMm` the cut-off spicules and their rim
+ * solid); the rest of the support, and with `spiculeReach` the cut-off spicules and their rim
  * (`spiculeVoxels`), count
  * (HU − parenchyma)/(g − parenchyma), floored at 0. `segment.ts` weighs against the object's 75th
  * percentile, which for a part-solid nodule can lie in its solid part, and for ground glass lies
@@ -287,7 +298,7 @@ export function groundGlassVolume(seg: Segmented, solidHu: number, opts: VolumeO
   levels.sort((a, b) => a - b);
   const g = levels[levels.length >> 1] ?? parenchymaHu;
   if (!(g > parenchymaHu)) return seg.volumeMm3;
-  const extra = opts.spiculeReachMm > 0 ? spiculeVoxels(seg, opts.spiculeReachMm) : undefined;
+  const extra = opts.spiculeReach ? spiculeVoxels(seg, opts.spiculeReach) : undefined;
   let weight = 0;
   for (let q = 0; q < support.length; q++) {
     if (!support[q] && !extra?.[q]) continue;
@@ -412,17 +423,23 @@ export function measureNodule(
   else type = 'ground-glass';
   // Ground glass (and the ground glass of a part-solid nodule) is nodule tissue in full: weighted
   // against the nodule's dense part it would count a quarter of itself.
-  // The phantom's spicules reach 2 mm + 0.3–0.9 radii past the core; lobes half a radius.
-  const spiculeReachMm =
-    params.volumeSpiculeReachMm > 0 ? params.volumeSpiculeReachMm + (axes.longMm + axes.shortMm) / 4 : 0;
+  // Cut-off parts count within 2 mm + two radii of the centre: the phantom's spicules reach 2 mm +
+  // 0.3–0.9 radii past the core, its lobes half a radius.
+  const spiculeReach: SpiculeReach | undefined =
+    params.volumeSpiculeReachMm > 0
+      ? {
+          centre: [(wc[0] ?? 0) / wSum, (wc[1] ?? 0) / wSum, (wc[2] ?? 0) / wSum],
+          radiusMm: params.volumeSpiculeReachMm + meanDiameterMm,
+        }
+      : undefined;
   const volumeMm3 =
     type === 'ground-glass' || type === 'part-solid'
       ? groundGlassVolume(seg, params.solidHu, {
           levelClearOfSolidVoxels: params.volumeLevelClearOfSolidVoxels,
-          spiculeReachMm,
+          ...(spiculeReach ? { spiculeReach } : {}),
           interiorInFull: params.volumeInteriorInFull >= 1,
         })
-      : seg.volumeMm3 + (spiculeReachMm > 0 ? spiculeVolume(seg, spiculeReachMm) : 0);
+      : seg.volumeMm3 + (spiculeReach ? spiculeVolume(seg, spiculeReach) : 0);
 
   const [b0, b1, b2] = crop.box;
   const toCt = (i: number, j: number, k: number): Vec3 => [b0 + i, b1 + j, b2 + k];

@@ -177,7 +177,7 @@ export interface NoduleParams {
   volumeLevelClearOfSolidVoxels: number;
   /**
    * The spicules and lobulations the opening cut off (parts reaching no crop face) count towards
-   * the volume up to this far (mm) plus the object's radius (half its mean diameter) from it; 0: not at all.
+   * the volume within this far (mm) plus two radii (its mean diameter) of its centre; 0: not at all.
    */
   volumeSpiculeReachMm: number;
   /** 1: interior voxels of a ground-glass or part-solid object count in full. */
