@@ -34,47 +34,161 @@ export function gaussianSmoothInPlace(
   sigmaMm: number | readonly [number, number, number],
 ): Float32Array {
   const sig = typeof sigmaMm === 'number' ? [sigmaMm, sigmaMm, sigmaMm] : sigmaMm;
-  const [nx, ny, nz] = dims;
-  const line = new Float64Array(Math.max(nx, ny, nz));
   for (const axis of [0, 1, 2] as const) {
     const sv = (sig[axis] ?? 0) / spacing[axis];
-    const n = dims[axis];
-    if (sv < 0.1 || n === 1) continue;
+    if (sv < 0.1 || dims[axis] === 1) continue;
     const w = kernel1D(sv);
-    const radius = (w.length - 1) / 2;
-    // Interior points need no clamping (the same terms in the same order as at the borders).
-    const lo = Math.min(radius, n);
-    const hi = Math.max(lo, n - radius);
-    const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-    const lines = (nx * ny * nz) / n;
-    for (let l = 0; l < lines; l++) {
-      const start = axis === 0 ? l * nx : axis === 1 ? (l % nx) + nx * ny * Math.floor(l / nx) : l;
-      let p = start;
-      let any = false;
-      for (let t = 0; t < n; t++, p += stride) {
-        const v = cur[p]!;
-        line[t] = v;
-        if (v !== 0) any = true;
+    if (axis === 0) smoothRows(cur, dims, w);
+    else smoothAcrossRows(cur, dims, w, axis);
+  }
+  return cur;
+}
+
+/** Along i (contiguous lines): each line through a Float64 copy. */
+function smoothRows(cur: Float32Array, dims: Dims3, w: Float64Array): void {
+  const [nx, ny, nz] = dims;
+  const radius = (w.length - 1) / 2;
+  const taps = w.length;
+  // Interior points need no clamping (the same terms in the same order as at the borders).
+  const lo = Math.min(radius, nx);
+  const hi = Math.max(lo, nx - radius);
+  const line = new Float64Array(nx);
+  const border = (t: number): number => {
+    let acc = 0;
+    for (let u = -radius; u <= radius; u++) acc += w[u + radius]! * line[Math.min(nx - 1, Math.max(0, t + u))]!;
+    return acc;
+  };
+  for (let start = 0; start < nx * ny * nz; start += nx) {
+    let any = false;
+    for (let t = 0; t < nx; t++) {
+      const v = cur[start + t]!;
+      line[t] = v;
+      if (v !== 0) any = true;
+    }
+    // A line of zeros stays zero (sparse masks and lumps smooth in a fraction of the time).
+    if (!any) continue;
+    for (let t = 0; t < lo; t++) cur[start + t] = border(t);
+    // Four outputs at a time: four independent sums (one sum's chain of additions is what limits
+    // the speed), each over its terms in kernel order.
+    let t = lo;
+    for (; t + 3 < hi; t += 4) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let u = 0, s = t - radius; u < taps; u++, s++) {
+        const wu = w[u]!;
+        a0 += wu * line[s]!;
+        a1 += wu * line[s + 1]!;
+        a2 += wu * line[s + 2]!;
+        a3 += wu * line[s + 3]!;
       }
-      // A line of zeros stays zero (sparse masks and lumps smooth in a fraction of the time).
-      if (!any) continue;
-      p = start;
-      for (let t = 0; t < n; t++, p += stride) {
-        let acc = 0;
-        if (t >= lo && t < hi) {
-          for (let u = 0, s = t - radius; u < w.length; u++, s++) acc += w[u]! * line[s]!;
-          cur[p] = acc;
-          continue;
-        }
-        for (let u = -radius; u <= radius; u++) {
-          let s = t + u;
-          if (s < 0) s = 0;
-          else if (s >= n) s = n - 1;
-          acc += w[u + radius]! * line[s]!;
-        }
-        cur[p] = acc;
+      cur[start + t] = a0;
+      cur[start + t + 1] = a1;
+      cur[start + t + 2] = a2;
+      cur[start + t + 3] = a3;
+    }
+    for (; t < hi; t++) {
+      let acc = 0;
+      for (let u = 0, s = t - radius; u < taps; u++, s++) acc += w[u]! * line[s]!;
+      cur[start + t] = acc;
+    }
+    for (let t = hi; t < nx; t++) cur[start + t] = border(t);
+  }
+}
+
+/**
+ * Along j (axis 1) or k (axis 2), a row of i at a time: each output voxel is the weighted sum of the
+ * voxels `radius` rows either side (clamped at the borders), added in Float64 term by term in kernel
+ * order, so it gets exactly the sum a line-by-line pass would give, while every read runs along
+ * contiguous rows (a strided line gather misses the cache at each step). Sources already
+ * overwritten are read from a copy of their original values (the plane, or the last `radius` + 1
+ * planes); rows whose sources are all zero stay zero.
+ */
+function smoothAcrossRows(cur: Float32Array, dims: Dims3, w: Float64Array, axis: 1 | 2): void {
+  const [nx, ny, nz] = dims;
+  const radius = (w.length - 1) / 2;
+  const taps = w.length;
+  const plane = nx * ny;
+  const rows = ny * nz;
+  // Row r = j + ny·k holds a non-zero value.
+  const nonZero = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const base = r * nx;
+    for (let i = 0; i < nx; i++) {
+      if (cur[base + i] !== 0) {
+        nonZero[r] = 1;
+        break;
       }
     }
   }
-  return cur;
+  const n = axis === 1 ? ny : nz;
+  // Per tap: the array holding the source row and the row's offset in it.
+  const srcs: Float32Array[] = new Array<Float32Array>(taps).fill(cur);
+  const offs = new Int32Array(taps);
+  const row = (out: number): void => {
+    let i = 0;
+    for (; i + 3 < nx; i += 4) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let u = 0; u < taps; u++) {
+        const src = srcs[u]!;
+        const o = offs[u]! + i;
+        const wu = w[u]!;
+        a0 += wu * src[o]!;
+        a1 += wu * src[o + 1]!;
+        a2 += wu * src[o + 2]!;
+        a3 += wu * src[o + 3]!;
+      }
+      cur[out + i] = a0;
+      cur[out + i + 1] = a1;
+      cur[out + i + 2] = a2;
+      cur[out + i + 3] = a3;
+    }
+    for (; i < nx; i++) {
+      let acc = 0;
+      for (let u = 0; u < taps; u++) acc += w[u]! * srcs[u]![offs[u]! + i]!;
+      cur[out + i] = acc;
+    }
+  };
+  if (axis === 1) {
+    const original = new Float32Array(plane);
+    srcs.fill(original);
+    for (let k = 0; k < nz; k++) {
+      const pbase = k * plane;
+      original.set(cur.subarray(pbase, pbase + plane));
+      for (let j = 0; j < ny; j++) {
+        if (!anyNonZero(nonZero, k * ny, j, radius, n, 1)) continue;
+        for (let u = 0; u < taps; u++) offs[u] = Math.min(n - 1, Math.max(0, j + u - radius)) * nx;
+        row(pbase + j * nx);
+      }
+    }
+    return;
+  }
+  // Axis 2: the original values of planes k − radius … k, in a ring of radius + 1 planes.
+  const ringSize = radius + 1;
+  const ring = Array.from({ length: Math.min(ringSize, nz) }, () => new Float32Array(plane));
+  for (let k = 0; k < nz; k++) {
+    const pbase = k * plane;
+    ring[k % ringSize]!.set(cur.subarray(pbase, pbase + plane));
+    for (let j = 0; j < ny; j++) {
+      if (!anyNonZero(nonZero, j, k, radius, n, ny)) continue;
+      for (let u = 0; u < taps; u++) {
+        const s = Math.min(n - 1, Math.max(0, k + u - radius));
+        // Planes up to k are overwritten (or about to be): their originals are in the ring.
+        srcs[u] = s <= k ? ring[s % ringSize]! : cur;
+        offs[u] = (s <= k ? 0 : s * plane) + j * nx;
+      }
+      row(pbase + j * nx);
+    }
+  }
+}
+
+/** Whether any row `base + stride·s` for s within `radius` of `t` (clamped to 0 … n − 1) is non-zero. */
+function anyNonZero(nonZero: Uint8Array, base: number, t: number, radius: number, n: number, stride: number): boolean {
+  for (let s = Math.max(0, t - radius); s <= Math.min(n - 1, t + radius); s++)
+    if (nonZero[base + stride * s]) return true;
+  return false;
 }

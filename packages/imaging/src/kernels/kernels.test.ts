@@ -294,23 +294,21 @@ describe('smoothing, resampling, histograms', () => {
     expect(g[7 + 15 * (7 + 15 * 2)]!).toBeLessThan(200);
   });
 
-  it('filters every axis exactly as a line-by-line convolution with replicated borders', () => {
-    const dims: Dims3 = [11, 9, 7];
-    const spacing: Spacing3 = [0.7, 0.9, 1.6];
-    const v = Int16Array.from({ length: 11 * 9 * 7 }, (_, p) => ((p * 7919) % 600) - 900);
-    // Reference: each axis in turn, one line at a time, Float64 sums over the truncated kernel.
+  /** Reference: each axis in turn, one line at a time, Float64 sums over the truncated kernel. */
+  function lineByLineGaussian(v: ArrayLike<number>, dims: Dims3, spacing: Spacing3, sigmaMm: number): Float32Array {
+    const [nx, ny] = dims;
     const ref = Float32Array.from(v);
     for (const axis of [0, 1, 2] as const) {
-      const sv = 1.1 / spacing[axis];
+      const sv = sigmaMm / spacing[axis];
       const radius = Math.max(1, Math.ceil(3 * sv));
       const w = Array.from({ length: 2 * radius + 1 }, (_, t) => Math.exp(-((t - radius) ** 2) / (2 * sv * sv)));
       const total = w.reduce((a, b) => a + b, 0);
       const n = dims[axis];
-      const stride = [1, 11, 99][axis]!;
+      const stride = [1, nx, nx * ny][axis]!;
       for (let start = 0; start < ref.length; start++) {
-        const i = start % 11;
-        const j = Math.floor(start / 11) % 9;
-        const k = Math.floor(start / 99);
+        const i = start % nx;
+        const j = Math.floor(start / nx) % ny;
+        const k = Math.floor(start / (nx * ny));
         if ([i, j, k][axis] !== 0) continue;
         const line = Array.from({ length: n }, (_, t) => ref[start + t * stride]!);
         for (let t = 0; t < n; t++) {
@@ -321,11 +319,35 @@ describe('smoothing, resampling, histograms', () => {
         }
       }
     }
-    const got = gaussianSmooth(v, dims, spacing, 1.1);
-    let worst = 0;
-    for (let p = 0; p < got.length; p++) worst = Math.max(worst, Math.abs(got[p]! - ref[p]!));
-    expect(worst).toBeLessThan(1e-3);
-    expect(got[5 + 11 * (4 + 9 * 3)]).not.toBe(v[5 + 11 * (4 + 9 * 3)]);
+    return ref;
+  }
+
+  it('filters every axis exactly as a line-by-line convolution with replicated borders', () => {
+    const cases: Array<{ dims: Dims3; spacing: Spacing3; sigma: number; sparse: boolean }> = [
+      { dims: [11, 9, 7], spacing: [0.7, 0.9, 1.6], sigma: 1.1, sparse: false },
+      // Rows and planes of zeros between a few impulses (the zero rows it skips).
+      { dims: [23, 17, 13], spacing: [0.7, 0.7, 1], sigma: 1.4, sparse: true },
+      // A kernel reaching past every border.
+      { dims: [5, 3, 2], spacing: [1, 1, 1], sigma: 3, sparse: false },
+    ];
+    for (const { dims, spacing, sigma, sparse } of cases) {
+      const n = dims[0] * dims[1] * dims[2];
+      const v = Int16Array.from({ length: n }, (_, p) =>
+        sparse ? (p % 997 === 500 ? 800 : 0) : ((p * 7919) % 600) - 900,
+      );
+      const ref = lineByLineGaussian(v, dims, spacing, sigma);
+      const got = gaussianSmooth(v, dims, spacing, sigma);
+      let worst = 0;
+      let zerosKept = true;
+      for (let p = 0; p < n; p++) {
+        worst = Math.max(worst, Math.abs(got[p]! - ref[p]!));
+        if (ref[p] === 0 && got[p] !== 0) zerosKept = false;
+      }
+      expect(worst).toBeLessThan(1e-3);
+      expect(zerosKept).toBe(true);
+      const mid = Math.floor(n / 2);
+      expect(got[mid]).not.toBe(v[mid]);
+    }
   });
 
   it('downsamples and upsamples consistently', () => {
