@@ -44,15 +44,58 @@ export function gaussianSmoothInPlace(
   return cur;
 }
 
-/** Along i (contiguous lines): each line through a Float64 copy. */
+/**
+ * cur[out + i] = Σ_u w[u] · srcs[u][offs[u] + i] for i in [from, to), each sum in Float64 over its
+ * terms in kernel order, four outputs at a time (four independent sums: one sum's chain of
+ * additions is what limits the speed).
+ */
+function weightedSums(
+  cur: Float32Array,
+  out: number,
+  from: number,
+  to: number,
+  srcs: readonly Float32Array[],
+  offs: Int32Array,
+  w: Float64Array,
+): void {
+  const taps = w.length;
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let u = 0; u < taps; u++) {
+      const src = srcs[u]!;
+      const o = offs[u]! + i;
+      const wu = w[u]!;
+      a0 += wu * src[o]!;
+      a1 += wu * src[o + 1]!;
+      a2 += wu * src[o + 2]!;
+      a3 += wu * src[o + 3]!;
+    }
+    cur[out + i] = a0;
+    cur[out + i + 1] = a1;
+    cur[out + i + 2] = a2;
+    cur[out + i + 3] = a3;
+  }
+  for (; i < to; i++) {
+    let acc = 0;
+    for (let u = 0; u < taps; u++) acc += w[u]! * srcs[u]![offs[u]! + i]!;
+    cur[out + i] = acc;
+  }
+}
+
+/** Along i (contiguous lines): each line through a copy of it. */
 function smoothRows(cur: Float32Array, dims: Dims3, w: Float64Array): void {
   const [nx, ny, nz] = dims;
   const radius = (w.length - 1) / 2;
-  const taps = w.length;
   // Interior points need no clamping (the same terms in the same order as at the borders).
   const lo = Math.min(radius, nx);
   const hi = Math.max(lo, nx - radius);
-  const line = new Float64Array(nx);
+  const line = new Float32Array(nx);
+  const srcs = new Array<Float32Array>(w.length).fill(line);
+  const offs = Int32Array.from(w, (_, u) => u - radius);
   const border = (t: number): number => {
     let acc = 0;
     for (let u = -radius; u <= radius; u++) acc += w[u + radius]! * line[Math.min(nx - 1, Math.max(0, t + u))]!;
@@ -68,31 +111,7 @@ function smoothRows(cur: Float32Array, dims: Dims3, w: Float64Array): void {
     // A line of zeros stays zero (sparse masks and lumps smooth in a fraction of the time).
     if (!any) continue;
     for (let t = 0; t < lo; t++) cur[start + t] = border(t);
-    // Four outputs at a time: four independent sums (one sum's chain of additions is what limits
-    // the speed), each over its terms in kernel order.
-    let t = lo;
-    for (; t + 3 < hi; t += 4) {
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let u = 0, s = t - radius; u < taps; u++, s++) {
-        const wu = w[u]!;
-        a0 += wu * line[s]!;
-        a1 += wu * line[s + 1]!;
-        a2 += wu * line[s + 2]!;
-        a3 += wu * line[s + 3]!;
-      }
-      cur[start + t] = a0;
-      cur[start + t + 1] = a1;
-      cur[start + t + 2] = a2;
-      cur[start + t + 3] = a3;
-    }
-    for (; t < hi; t++) {
-      let acc = 0;
-      for (let u = 0, s = t - radius; u < taps; u++, s++) acc += w[u]! * line[s]!;
-      cur[start + t] = acc;
-    }
+    weightedSums(cur, start, lo, hi, srcs, offs, w);
     for (let t = hi; t < nx; t++) cur[start + t] = border(t);
   }
 }
@@ -126,33 +145,6 @@ function smoothAcrossRows(cur: Float32Array, dims: Dims3, w: Float64Array, axis:
   // Per tap: the array holding the source row and the row's offset in it.
   const srcs: Float32Array[] = new Array<Float32Array>(taps).fill(cur);
   const offs = new Int32Array(taps);
-  const row = (out: number): void => {
-    let i = 0;
-    for (; i + 3 < nx; i += 4) {
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let u = 0; u < taps; u++) {
-        const src = srcs[u]!;
-        const o = offs[u]! + i;
-        const wu = w[u]!;
-        a0 += wu * src[o]!;
-        a1 += wu * src[o + 1]!;
-        a2 += wu * src[o + 2]!;
-        a3 += wu * src[o + 3]!;
-      }
-      cur[out + i] = a0;
-      cur[out + i + 1] = a1;
-      cur[out + i + 2] = a2;
-      cur[out + i + 3] = a3;
-    }
-    for (; i < nx; i++) {
-      let acc = 0;
-      for (let u = 0; u < taps; u++) acc += w[u]! * srcs[u]![offs[u]! + i]!;
-      cur[out + i] = acc;
-    }
-  };
   if (axis === 1) {
     const original = new Float32Array(plane);
     srcs.fill(original);
@@ -162,7 +154,7 @@ function smoothAcrossRows(cur: Float32Array, dims: Dims3, w: Float64Array, axis:
       for (let j = 0; j < ny; j++) {
         if (!anyNonZero(nonZero, k * ny, j, radius, n, 1)) continue;
         for (let u = 0; u < taps; u++) offs[u] = Math.min(n - 1, Math.max(0, j + u - radius)) * nx;
-        row(pbase + j * nx);
+        weightedSums(cur, pbase + j * nx, 0, nx, srcs, offs, w);
       }
     }
     return;
@@ -181,7 +173,7 @@ function smoothAcrossRows(cur: Float32Array, dims: Dims3, w: Float64Array, axis:
         srcs[u] = s <= k ? ring[s % ringSize]! : cur;
         offs[u] = (s <= k ? 0 : s * plane) + j * nx;
       }
-      row(pbase + j * nx);
+      weightedSums(cur, pbase + j * nx, 0, nx, srcs, offs, w);
     }
   }
 }
