@@ -6,7 +6,7 @@ import { symmetricEigenvalues3 as eig3 } from './hessian.js';
 import type { NoduleParams } from './params.js';
 import { rankerFeatures, rankerLogit } from './ranker.js';
 import { noduleRanker } from './rankerModel.generated.js';
-import type { Segmented } from './segment.js';
+import { type Segmented, spiculeMask } from './segment.js';
 import type { NoduleDetails, NoduleType } from './types.js';
 
 export interface Measured {
@@ -207,8 +207,9 @@ export interface SpiculeReach {
  * crop adds at most that much of itself).
  */
 function spiculeVoxels(seg: Segmented, reach: SpiculeReach): Uint8Array | undefined {
-  const { crop, support, region, spiculeParts } = seg;
-  if (!spiculeParts) return undefined;
+  const { crop, support, region } = seg;
+  if (!seg.spiculeParts) return undefined;
+  const spiculeParts = spiculeMask(seg.spiculeParts);
   const [cx, cy] = crop.dims;
   const [sx, sy, sz] = crop.spacing;
   const [ci, cj, ck] = reach.centre;

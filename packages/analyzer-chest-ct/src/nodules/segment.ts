@@ -47,10 +47,11 @@ export interface Segmented {
   /** Structures cut off right next to the object that end inside the crop (spicules, lobulations). */
   spicules: number;
   /**
-   * The voxels of every part the opening cut off that reaches no face of the crop (the object's own
-   * spicules and lobulations, crop grid); absent when it cut off no such part.
+   * Every part the opening cut off that reaches no face of the crop (the object's own spicules and
+   * lobulations): the cut-off parts' component labels (crop grid) and, per label, 1 for such a
+   * part; absent when it cut off no such part (`spiculeMask` gives the voxels).
    */
-  spiculeParts?: Uint8Array;
+  spiculeParts?: { labels: Int32Array; own: Uint8Array };
   /**
    * How squarely two vessel stumps face each other across the object: max over pairs of
    * −cos(angle between their directions from the object's centre), 0 when none are opposed.
@@ -156,27 +157,40 @@ function openFaces(crop: Crop, volumeDims: readonly number[]): boolean[] {
   ];
 }
 
-/**
- * 1 for each component label (of `count`) with a voxel on an open face of the crop (with
- * `allFaces`, on any face: the volume's own edges too).
- */
+/** The voxels of a segmented object's own cut-off parts (`Segmented.spiculeParts`), crop grid. */
+export function spiculeMask(parts: NonNullable<Segmented['spiculeParts']>): Uint8Array {
+  const { labels, own } = parts;
+  const out = new Uint8Array(labels.length);
+  for (let q = 0; q < out.length; q++) out[q] = own[labels[q] ?? 0] ?? 0;
+  return out;
+}
+
+/** Bits of `labelsReachingCropFace`: a voxel on an open face of the crop (not the volume's own edge), on any face. */
+const OPEN_FACE = 1;
+const ANY_FACE = 2;
+
+/** Per component label (of `count`): which faces of the crop it reaches (`OPEN_FACE`, `ANY_FACE`), in one pass. */
 function labelsReachingCropFace(
   labels: Int32Array,
   count: number,
   crop: Crop,
   volumeDims: readonly number[],
-  allFaces = false,
 ): Uint8Array {
   const [cx, cy, cz] = crop.dims;
-  const open = allFaces ? [true, true, true, true, true, true] : openFaces(crop, volumeDims);
+  const open = openFaces(crop, volumeDims);
   const out = new Uint8Array(count);
   for (let k = 0, q = 0; k < cz; k++) {
     for (let j = 0; j < cy; j++) {
       for (let i = 0; i < cx; i++, q++) {
         const l = labels[q] ?? 0;
         if (l === 0) continue;
-        if ((i === 0 && open[0]) || (j === 0 && open[1]) || (k === 0 && open[2])) out[l] = 1;
-        if ((i === cx - 1 && open[3]) || (j === cy - 1 && open[4]) || (k === cz - 1 && open[5])) out[l] = 1;
+        const low = i === 0 || j === 0 || k === 0;
+        const high = i === cx - 1 || j === cy - 1 || k === cz - 1;
+        if (!low && !high) continue;
+        out[l] = (out[l] ?? 0) | ANY_FACE;
+        if ((i === 0 && open[0]) || (j === 0 && open[1]) || (k === 0 && open[2])) out[l] = (out[l] ?? 0) | OPEN_FACE;
+        if ((i === cx - 1 && open[3]) || (j === cy - 1 && open[4]) || (k === cz - 1 && open[5]))
+          out[l] = (out[l] ?? 0) | OPEN_FACE;
       }
     }
   }
@@ -336,7 +350,7 @@ export function segmentCandidate(
   let attachments = 0;
   let spicules = 0;
   let throughVessel = 0;
-  let spiculeParts: Uint8Array | undefined;
+  let spiculeParts: Segmented['spiculeParts'];
   if (anyRemoved) {
     const ring = dilateBall(core, dims, spacing, coreR + Math.max(spacing[0], spacing[1], spacing[2]));
     const removedDist = distanceTransform(removed, dims, spacing);
@@ -344,20 +358,20 @@ export function segmentCandidate(
     // A cut-off structure that runs out of the crop (≥ 1.5 radii + 5 mm beyond the object) is a
     // vessel; one that ends inside it is the object's own spicule or lobulation.
     const parts = labelComponents(removed, dims, 26);
-    const leaves = labelsReachingCropFace(parts.labels, parts.sizes.length, crop, ct.dimensions);
-    const isVessel = (q: number): boolean => leaves[parts.labels[q] ?? 0] === 1;
+    const faces = labelsReachingCropFace(parts.labels, parts.sizes.length, crop, ct.dimensions);
+    const isVessel = (q: number): boolean => ((faces[parts.labels[q] ?? 0] ?? 0) & OPEN_FACE) !== 0;
     // The object's own parts for its volume: those that reach no face at all (a vessel that runs
-    // to the first or last slice inside the crop is no spicule of it).
-    const reachesAnyFace = labelsReachingCropFace(parts.labels, parts.sizes.length, crop, ct.dimensions, true);
-    const own = new Uint8Array(core.length);
+    // to the first or last slice inside the crop is no spicule of it). Only labels here: the mask
+    // is built when the nodule is measured (most segmented candidates are not).
+    const own = new Uint8Array(parts.sizes.length);
     let anyOwn = false;
-    for (let q = 0; q < core.length; q++) {
-      if (removed[q] && !reachesAnyFace[parts.labels[q] ?? 0]) {
-        own[q] = 1;
+    for (let l = 1; l < own.length; l++) {
+      if (!faces[l]) {
+        own[l] = 1;
         anyOwn = true;
       }
     }
-    if (anyOwn) spiculeParts = own;
+    if (anyOwn) spiculeParts = { labels: parts.labels, own };
     const touching = new Uint8Array(core.length);
     for (let q = 0; q < core.length; q++) {
       if (ring[q] && removed[q] && isVessel(q) && (removedDist[q] ?? 0) > neckMm) neckMm = removedDist[q] ?? 0;
