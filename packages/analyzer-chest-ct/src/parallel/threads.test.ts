@@ -4,9 +4,11 @@ import { isLingshuError } from '@lingshu/dicom';
 import { describe, expect, it } from 'vitest';
 import { createChestCtAnalyzer } from '../analyzer.js';
 import { defaultEmphysemaOptions } from '../emphysema.js';
+import { closeSide, type SideClosingJob } from '../lungs/closeSide.js';
+import { LungLabel } from '../lungs/types.js';
 import { seriesFromVolume, syntheticChest } from '../testing/syntheticChest.js';
 import { type Helper, startHelper } from './helper.js';
-import { threadCount } from './threads.js';
+import { closeSideWith, threadCount } from './threads.js';
 
 const chest = syntheticChest({
   voxelMm: 2,
@@ -162,5 +164,56 @@ describe('chest CT analyzer on two threads', () => {
     expect(threadCount(0)).toBe(1);
     expect(threadCount(3.7)).toBe(3);
     expect(threadCount(Number.NaN)).toBe(1);
+  });
+});
+
+describe('closeSideWith', () => {
+  /** A 12³ working grid with a right-lung cube holding a hole (what the closing fills). */
+  function job(): SideClosingJob {
+    const n = 12;
+    const lab = new Uint8Array(new SharedArrayBuffer(n * n * n)).fill(LungLabel.Body);
+    for (let k = 2; k < 10; k++)
+      for (let j = 2; j < 10; j++)
+        for (let i = 2; i < 10; i++)
+          lab[i + n * (j + n * k)] = i === 5 && j === 5 ? LungLabel.Body : LungLabel.RightLung;
+    return {
+      lab,
+      dims: [n, n, n],
+      vcDims: [n / 2, n / 2, n / 2],
+      half: [2, 2, 2],
+      vcSpacing: [2.8, 2.8, 2.8],
+      closingRadiusMm: 5,
+      side: LungLabel.RightLung,
+      iLeft: 1,
+    };
+  }
+
+  /** A helper that only records its closing requests; `starts` says whether it ever becomes ready. */
+  function fakeHelper(starts: boolean): { helper: Helper; asked: SideClosingJob[] } {
+    const asked: SideClosingJob[] = [];
+    const failed = new Error('helper stopped');
+    const helper = {
+      ready: starts ? new Promise<boolean>(() => {}) : Promise.resolve(false),
+      closeSide: (j: SideClosingJob) => {
+        asked.push(j);
+        return starts ? new Promise(() => {}) : Promise.reject(failed);
+      },
+    } as unknown as Helper;
+    return { helper, asked };
+  }
+
+  it('asks the helper at once, before the caller yields (the two lungs close at the same time)', () => {
+    const { helper, asked } = fakeHelper(true);
+    const j = job();
+    void closeSideWith(helper, j);
+    expect(asked).toEqual([j]);
+  });
+
+  it('closes the lung itself when the helper could not start', async () => {
+    const { helper } = fakeHelper(false);
+    const j = job();
+    const closed = await closeSideWith(helper, j);
+    expect(closed).toBeDefined();
+    expect(closed).toEqual(closeSide(j));
   });
 });

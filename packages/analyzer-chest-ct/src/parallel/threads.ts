@@ -24,9 +24,17 @@ export function startHelpers(count: number, start: () => Helper | undefined = st
   return helpers;
 }
 
-/** Closing of one lung by a helper, or here when it could not start. */
-export async function closeSideWith(helper: Helper, job: SideClosingJob): Promise<SideClosing | undefined> {
-  return (await helper.ready) ? helper.closeSide(job) : closeSide(job);
+/**
+ * Closing of one lung by a helper, or here when it could not start. The request is posted before
+ * this returns (a helper still loading queues it), so the helper closes this lung while the caller
+ * goes on synchronously with the other: waiting for `ready` first would post it only once the
+ * caller yields, after its own closing.
+ */
+export function closeSideWith(helper: Helper, job: SideClosingJob): Promise<SideClosing | undefined> {
+  return helper.closeSide(job).catch(async (error: unknown) => {
+    if (await helper.ready) throw error;
+    return closeSide(job);
+  });
 }
 
 /** The helpers that started; the others are stopped. */
