@@ -46,10 +46,22 @@ function weightOf(t: TruthNodule): number {
   return 1;
 }
 
+/**
+ * A collected candidate: the ranker sample, the confidence the shipped analyzer gave it (with the
+ * large-lesion floor) and, for a found nodule, the index of its truth nodule. Enough to compare
+ * models offline (scratch FROC) without analysing the scans again.
+ */
+interface CollectedSample extends RankerSample {
+  confidence: number;
+  truth?: number;
+}
+
 interface ScanSamples {
   seed: number;
   features: readonly string[];
-  samples: RankerSample[];
+  samples: CollectedSample[];
+  /** The scan's truth nodules (type, mean diameter): the denominators of the sensitivities. */
+  truth?: Array<{ type: string; meanDiameterMm: number }>;
 }
 
 async function collectScan(seed: number): Promise<ScanSamples> {
@@ -68,19 +80,21 @@ async function collectScan(seed: number): Promise<ScanSamples> {
   );
   const hit = new Map(match.pairs.map((p) => [p.detection, p.truth]));
   const falsePositive = new Set(match.falsePositives);
-  const samples: RankerSample[] = [];
+  const samples: CollectedSample[] = [];
   found.forEach((d, i) => {
     const x = rankerFeatures(d, stats.parenchymaHu, ct.spacing[2]);
     const t = hit.get(i);
     const truthHit = t === undefined ? undefined : nodulesTruth[t];
-    if (truthHit) samples.push({ x, label: 1, weight: weightOf(truthHit) });
-    else if (falsePositive.has(i)) samples.push({ x, label: 0, weight: 1 });
+    const confidence = d.confidence;
+    if (truthHit) samples.push({ x, label: 1, weight: weightOf(truthHit), confidence, truth: t });
+    else if (falsePositive.has(i)) samples.push({ x, label: 0, weight: 1, confidence });
     // Further detections of a found nodule are neither (the evaluation's convention).
   });
   // In feature order, not confidence order: the samples (and so the fitted model) do not depend on
   // the ranker that was in place when they were collected.
   samples.sort((a, b) => compareVectors(a.x, b.x) || a.label - b.label);
-  return { seed, features: RANKER_FEATURES, samples };
+  const truthFacts = nodulesTruth.map((t) => ({ type: t.type, meanDiameterMm: t.meanDiameterMm }));
+  return { seed, features: RANKER_FEATURES, samples, truth: truthFacts };
 }
 
 function compareVectors(a: readonly number[], b: readonly number[]): number {
