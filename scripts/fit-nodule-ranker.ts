@@ -4,7 +4,9 @@
  *
  *   tsx scripts/fit-nodule-ranker.ts collect --seeds 1-400 [--step 2 --offset 0] --out FILE.jsonl
  *     draws each seed's scan as `lingshu eval` does, runs lungs + nodules with no confidence floor
- *     and writes every candidate's ranker features with its label (one JSON line per scan);
+ *     and writes every candidate's ranker features with its label, the shipped confidence and its
+ *     truth nodule, and the scan's truth list (one JSON line per scan: enough to compare models
+ *     offline, sensitivity at 1 FP/scan included);
  *   tsx scripts/fit-nodule-ranker.ts fit FILE.jsonl [FILE.jsonl …]
  *     fits the boosted trees on them and writes the model.
  *
