@@ -153,7 +153,12 @@ export function createChestCtAnalyzer(options: ChestCtAnalyzerOptions = {}): Ana
         const first = helpers[0];
         // With a helper, the two lungs are closed at once (the helper takes the left).
         const lungs = first
-          ? await segmentLungsSharing(ct, { ...lungOptions, sharedMemory: true }, (job) => closeSideWith(first, job))
+          ? await segmentLungsSharing(
+              ct,
+              { ...lungOptions, sharedMemory: true },
+              (job) => closeSideWith(first, job),
+              (job) => first.blockMeans(job),
+            )
           : segmentLungs(ct, lungOptions);
         warnings.push(...lungs.warnings);
         if (lungs.volumesMl.total < 200) {

@@ -1,8 +1,9 @@
-import { worldToVoxel } from '@lingshu/imaging';
+import { downsampleMean, worldToVoxel } from '@lingshu/imaging';
 import { describe, expect, it } from 'vitest';
 import { syntheticChest } from '../testing/syntheticChest.js';
-import { segmentLungs } from './segment.js';
-import { LungLabel } from './types.js';
+import { closeSide, type SideClosingJob } from './closeSide.js';
+import { blockMeansAsHelper, segmentLungs, segmentLungsSharing } from './segment.js';
+import { LungLabel, type LungSegmentation } from './types.js';
 
 describe('segmentLungs on a synthetic chest', () => {
   const { ct, truth } = syntheticChest({ voxelMm: 2, sliceMm: 2.5, juxtapleuralRadiusMm: 7 });
@@ -56,5 +57,53 @@ describe('segmentLungs on a synthetic chest', () => {
     const none = segmentLungs(empty);
     expect(none.volumesMl.total).toBe(0);
     expect(none.warnings.map((w) => w.code)).toContain('lungs-not-found');
+  });
+});
+
+describe('segmentLungsSharing: block means with a helper', () => {
+  const { ct: plain } = syntheticChest({ voxelMm: 2, sliceMm: 2.5, juxtapleuralRadiusMm: 7 });
+  const voxels = new Int16Array(new SharedArrayBuffer(2 * plain.voxels.length));
+  voxels.set(plain.voxels);
+  const ct = { ...plain, voxels };
+  const alone = segmentLungs(ct, { sharedMemory: true });
+  const closeHere = async (job: SideClosingJob) => closeSide(job);
+  const bytes = (a: ArrayBufferView | undefined): Buffer =>
+    a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : Buffer.alloc(0);
+  const same = (seg: LungSegmentation): void => {
+    expect(seg.workGrid?.hu.length).toBeGreaterThan(0);
+    expect(bytes(seg.workGrid?.hu).equals(bytes(alone.workGrid?.hu))).toBe(true);
+    expect(bytes(seg.labels).equals(bytes(alone.labels))).toBe(true);
+  };
+
+  it('gives the same grid and labels when the helper takes every slice first', async () => {
+    let asked = 0;
+    same(
+      await segmentLungsSharing(ct, { sharedMemory: true }, closeHere, async (job) => {
+        asked++;
+        blockMeansAsHelper(job);
+      }),
+    );
+    expect(asked).toBe(1);
+  });
+
+  it('does not wait for a helper that never starts', async () => {
+    same(await segmentLungsSharing(ct, { sharedMemory: true }, closeHere, () => new Promise<void>(() => {})));
+  });
+
+  it('waits for a slice the helper still holds', async () => {
+    const seg = await segmentLungsSharing(ct, { sharedMemory: true }, closeHere, (job) => {
+      // The helper takes one slice now and writes it later.
+      Atomics.add(job.busy, 0, 1);
+      const mine = Atomics.add(job.next, 0, 1);
+      return new Promise<void>((resolve) =>
+        setTimeout(() => {
+          const order = [mine];
+          downsampleMean(job.values, job.dims, job.f, job.into, () => order.shift() ?? Number.MAX_SAFE_INTEGER);
+          Atomics.sub(job.busy, 0, 1);
+          resolve();
+        }, 50),
+      );
+    });
+    same(seg);
   });
 });

@@ -63,13 +63,17 @@ export function segmentLungs(ct: Volume, options: LungSegmentationOptions = {}):
  * segmentLungs with the left lung closed by `closeLeft` (another thread) while this one closes
  * the right: the same labels, since each closing reads only its own side and both are applied
  * in segmentLungs's order. Wants `sharedMemory` (the other thread reads the working grid's labels).
+ * With `shareBlockMeans` the working grid's block means are computed by both threads as well
+ * (blockMeansTogether).
  */
 export async function segmentLungsSharing(
   ct: Volume,
   options: LungSegmentationOptions,
   closeLeft: (job: SideClosingJob) => Promise<SideClosing | undefined>,
+  shareBlockMeans?: (job: BlockMeansJob) => Promise<void>,
 ): Promise<LungSegmentation> {
-  const stage = lungsUntilClosing(ct, options);
+  const coarse = shareBlockMeans ? await blockMeansTogether(ct, shareBlockMeans) : undefined;
+  const stage = lungsUntilClosing(ct, options, coarse);
   const left = closeLeft(sideJob(stage, LungLabel.LeftLung));
   // Awaited below; until then a failure must not count as unhandled.
   left.catch(() => undefined);
@@ -102,19 +106,91 @@ function sideJob(stage: LungStage, side: SideClosingJob['side']): SideClosingJob
   return { lab, dims: grid.dims, vcDims, half, vcSpacing, closingRadiusMm, side, iLeft: grid.iLeft };
 }
 
-function lungsUntilClosing(ct: Volume, options: LungSegmentationOptions): LungStage {
+/**
+ * What a helper needs to compute block means of the working grid beside this thread: the CT
+ * voxels and the output (shared memory), the block factors, the slab counter both threads take
+ * output slices from, and `busy`, 1 while the helper holds a slice (see blockMeansTogether).
+ */
+export interface BlockMeansJob {
+  values: Int16Array;
+  dims: Dims3;
+  f: Factors3;
+  into: Int16Array;
+  next: Int32Array;
+  busy: Int32Array;
+}
+
+const sharedInt32 = (): Int32Array => new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
+/**
+ * The working grid's block means (downsampleMean) with a helper taking output slices from the
+ * same counter: identical values, each slice written by one thread. `share` posts the job at once
+ * and settles when the helper is done; this thread waits for it only while the helper still holds
+ * a slice (one that is loading or has stopped takes none).
+ */
+async function blockMeansTogether(
+  ct: Volume,
+  share: (job: BlockMeansJob) => Promise<void>,
+): Promise<{ values: Int16Array; dims: Dims3 } | undefined> {
+  const values = ct.voxels;
+  if (!(values instanceof Int16Array) || !(values.buffer instanceof SharedArrayBuffer)) return undefined;
+  const f = coarseFactors(ct.spacing);
+  const size = downsampledDims(ct.dimensions, f).reduce((a, b) => a * b, 1);
+  const job: BlockMeansJob = {
+    values,
+    dims: ct.dimensions,
+    f,
+    into: new Int16Array(new SharedArrayBuffer(2 * size)),
+    next: sharedInt32(),
+    busy: sharedInt32(),
+  };
+  const helped = share(job);
+  // Awaited below only while the helper holds a slice; a helper that never starts must not count as unhandled.
+  helped.catch(() => undefined);
+  const coarse = downsampleMean(values, ct.dimensions, f, job.into, () => Atomics.add(job.next, 0, 1));
+  // Every slice is handed out; one the helper holds is finished when it reports done.
+  if (Atomics.load(job.busy, 0) > 0) await helped;
+  return coarse;
+}
+
+/**
+ * The helper's side of blockMeansTogether: output slices from the shared counter until none is
+ * left, `busy` held meanwhile (taken before the first slice, so a slice in progress is always seen).
+ */
+export function blockMeansAsHelper(job: BlockMeansJob): void {
+  let holding = false;
+  try {
+    downsampleMean(job.values, job.dims, job.f, job.into, () => {
+      if (!holding) {
+        Atomics.add(job.busy, 0, 1);
+        holding = true;
+      }
+      return Atomics.add(job.next, 0, 1);
+    });
+  } finally {
+    if (holding) Atomics.sub(job.busy, 0, 1);
+  }
+}
+
+function lungsUntilClosing(
+  ct: Volume,
+  options: LungSegmentationOptions,
+  blockMeans?: { values: Int16Array; dims: Dims3 },
+): LungStage {
   const o = { ...defaultLungOptions, ...options };
   const airwayOptions: AirwayOptions = { ...defaultAirwayOptions, ...options.airway };
   const full = gridInfo(ct);
   const f = coarseFactors(ct.spacing);
   // In shared memory when asked (with the working grid's labels and parenchyma): helper threads read them in place.
   const coarseSize = downsampledDims(ct.dimensions, f).reduce((a, b) => a * b, 1);
-  const coarse = downsampleMean(
-    ct.voxels,
-    ct.dimensions,
-    f,
-    options.sharedMemory ? new Int16Array(new SharedArrayBuffer(2 * coarseSize)) : undefined,
-  );
+  const coarse =
+    blockMeans ??
+    downsampleMean(
+      ct.voxels,
+      ct.dimensions,
+      f,
+      options.sharedMemory ? new Int16Array(new SharedArrayBuffer(2 * coarseSize)) : undefined,
+    );
   const grid: GridInfo = { ...full, dims: coarse.dims, spacing: coarseSpacing(ct.spacing, f) };
   const hu = coarse.values;
   const voxelMl = (grid.spacing[0] * grid.spacing[1] * grid.spacing[2]) / 1000;

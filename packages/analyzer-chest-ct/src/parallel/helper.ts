@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { EmphysemaOptions, EmphysemaResult } from '../emphysema.js';
 import type { InfectionOptions } from '../infection.js';
 import type { SideClosing, SideClosingJob } from '../lungs/closeSide.js';
+import type { BlockMeansJob } from '../lungs/segment.js';
 import type { Seed } from '../nodules/candidates.js';
 import type { SeedOutcome } from '../nodules/evaluateSeed.js';
 import type { NoduleParams } from '../nodules/params.js';
@@ -13,6 +14,8 @@ export interface Helper {
   readonly ready: Promise<boolean>;
   /** Hands over the scan (shared memory, nothing copied but the small tables). */
   sendScan(scan: SharedScan): void;
+  /** Takes block-mean slices of the working grid beside the analyzing thread (lungs/segment.ts). */
+  blockMeans(job: BlockMeansJob): Promise<void>;
   /** Closes one lung (lungs/closeSide.ts); `job.lab` must be in shared memory. */
   closeSide(job: SideClosingJob): Promise<SideClosing | undefined>;
   emphysema(options: EmphysemaOptions): Promise<EmphysemaResult>;
@@ -105,6 +108,9 @@ export function startHelper(): Helper | undefined {
     exited,
     sendScan(scan) {
       if (!stopped) worker.postMessage({ type: 'scan', scan } satisfies HelperRequest);
+    },
+    async blockMeans(job) {
+      await request<HelperReply>({ type: 'blockMeans', id: nextId++, job });
     },
     async closeSide(job) {
       const reply = await request<HelperReply>({ type: 'closeSide', id: nextId++, job });

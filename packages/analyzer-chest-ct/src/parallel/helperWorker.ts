@@ -4,6 +4,7 @@ import { quantifyEmphysema } from '../emphysema.js';
 import { infectionClasses } from '../infection.js';
 import { closeSide } from '../lungs/closeSide.js';
 import { pleuralDistanceLookup } from '../lungs/pleural.js';
+import { blockMeansAsHelper } from '../lungs/segment.js';
 import type { LungSegmentation } from '../lungs/types.js';
 import { zoneLookup } from '../lungs/zones.js';
 import { evaluateSeed } from '../nodules/evaluateSeed.js';
@@ -42,6 +43,11 @@ function lungsOf(s: SharedScan): LungSegmentation {
 }
 
 function serve(request: HelperRequest): void {
+  if (request.type === 'blockMeans') {
+    blockMeansAsHelper(request.job);
+    reply({ type: 'done', id: request.id });
+    return;
+  }
   if (request.type === 'closeSide') {
     reply({ type: 'closeSide', id: request.id, closing: closeSide(request.job) });
     return;

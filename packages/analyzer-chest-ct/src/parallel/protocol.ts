@@ -3,6 +3,7 @@ import type { EmphysemaOptions, EmphysemaResult } from '../emphysema.js';
 import type { InfectionOptions } from '../infection.js';
 import type { SideClosing, SideClosingJob } from '../lungs/closeSide.js';
 import type { LungRegions } from '../lungs/regions.js';
+import type { BlockMeansJob } from '../lungs/segment.js';
 import type { Seed } from '../nodules/candidates.js';
 import type { SeedOutcome } from '../nodules/evaluateSeed.js';
 import type { NoduleParams } from '../nodules/params.js';
@@ -29,6 +30,7 @@ export interface SharedScan {
 }
 
 export type HelperRequest =
+  | { type: 'blockMeans'; id: number; job: BlockMeansJob }
   | { type: 'closeSide'; id: number; job: SideClosingJob }
   | { type: 'scan'; scan: SharedScan }
   | { type: 'emphysema'; id: number; options: EmphysemaOptions }

@@ -11,12 +11,16 @@ export function downsampledDims(dims: Dims3, f: Factors3): [number, number, numb
 /**
  * Block mean (rounded to integer) of an image; partial edge blocks average what they hold.
  * `into` (optional, every voxel is written): the output array, e.g. one in shared memory.
+ * `nextSlab` (optional): which output slice (k) to compute next, until it returns one past the
+ * last; by default every slice in order. Each slice is written from its own input slices only,
+ * so threads sharing one counter (`Atomics.add`) and one `into` fill it together.
  */
 export function downsampleMean(
   values: NumericArray,
   dims: Dims3,
   f: Factors3,
   into?: Int16Array,
+  nextSlab?: () => number,
 ): { values: Int16Array; dims: Dims3 } {
   const [nx, ny, nz] = dims;
   const cd = downsampledDims(dims, f);
@@ -30,7 +34,9 @@ export function downsampleMean(
   // 2 × 2 blocks in-plane (the usual factor for 512² CT): both rows of a block in one sweep.
   const pairs = f[0] === 2 && f[1] === 2 && nx % 2 === 0 && ny % 2 === 0;
   const plane = nx * ny;
-  for (let kc = 0; kc < cz; kc++) {
+  let inOrder = 0;
+  const take = nextSlab ?? (() => inOrder++);
+  for (let kc = take(); kc < cz; kc = take()) {
     const k1 = Math.min(nz, (kc + 1) * f[2]);
     if (pairs && f[2] === 2 && k1 - kc * 2 === 2) {
       // 2 × 2 × 2 blocks: each block summed at once (the same sums, in the same order, as below).
