@@ -90,6 +90,26 @@ describe('segmentLungsSharing: block means with a helper', () => {
     same(await segmentLungsSharing(ct, { sharedMemory: true }, closeHere, () => new Promise<void>(() => {})));
   });
 
+  it('fails when the helper fails while holding a slice (no unwritten slice goes on)', async () => {
+    const failing = segmentLungsSharing(ct, { sharedMemory: true }, closeHere, (job) => {
+      // Voxel reads fail: the helper has taken its first slice when it throws.
+      const values = new Proxy(job.values, {
+        get: (target, key) => {
+          if (typeof key === 'string' && /^\d+$/.test(key)) throw new RangeError('read failed');
+          return Reflect.get(target, key);
+        },
+      });
+      const broken = { ...job, values };
+      try {
+        blockMeansAsHelper(broken);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return Promise.resolve();
+    });
+    await expect(failing).rejects.toThrow(RangeError);
+  });
+
   it('waits for a slice the helper still holds', async () => {
     const seg = await segmentLungsSharing(ct, { sharedMemory: true }, closeHere, (job) => {
       // The helper takes one slice now and writes it later.

@@ -156,20 +156,19 @@ async function blockMeansTogether(
 /**
  * The helper's side of blockMeansTogether: output slices from the shared counter until none is
  * left, `busy` held meanwhile (taken before the first slice, so a slice in progress is always seen).
+ * On an error `busy` stays set: the analysing thread then awaits this request, which fails, and
+ * the run with it, instead of going on with a slice that may be unwritten.
  */
 export function blockMeansAsHelper(job: BlockMeansJob): void {
   let holding = false;
-  try {
-    downsampleMean(job.values, job.dims, job.f, job.into, () => {
-      if (!holding) {
-        Atomics.add(job.busy, 0, 1);
-        holding = true;
-      }
-      return Atomics.add(job.next, 0, 1);
-    });
-  } finally {
-    if (holding) Atomics.sub(job.busy, 0, 1);
-  }
+  downsampleMean(job.values, job.dims, job.f, job.into, () => {
+    if (!holding) {
+      Atomics.add(job.busy, 0, 1);
+      holding = true;
+    }
+    return Atomics.add(job.next, 0, 1);
+  });
+  if (holding) Atomics.sub(job.busy, 0, 1);
 }
 
 function lungsUntilClosing(
