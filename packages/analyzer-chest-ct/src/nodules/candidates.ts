@@ -14,6 +14,8 @@ export interface Seed {
   blobness: number;
   /** Found by the ground-glass channel: segmented within the ground-glass band (segment.ts). */
   groundGlass?: boolean;
+  /** A local maximum of the denser mask's distance map (`solidSeedContrastHu`). */
+  solid?: boolean;
 }
 
 export interface CandidateSearch {
@@ -168,6 +170,48 @@ function blockGrid(ct: Volume, labels: Uint8Array, params: NoduleParams): BlockG
 }
 
 /**
+ * Visits the local maxima (26-neighbourhood) of a distance map at least `minMm` deep; on a plateau
+ * the first voxel in scan order wins, so a plateau gives one maximum.
+ */
+function forEachMaximum(
+  dist: Float32Array,
+  dims: readonly [number, number, number],
+  minMm: number,
+  visit: (i: number, j: number, k: number, d: number) => void,
+): void {
+  const [gx, gy, gz] = dims;
+  for (let k = 0; k < gz; k++) {
+    for (let j = 0; j < gy; j++) {
+      for (let i = 0; i < gx; i++) {
+        const g = i + gx * (j + gy * k);
+        const d = dist[g] ?? 0;
+        if (d < minMm) continue;
+        let isMax = true;
+        for (let dk = -1; dk <= 1 && isMax; dk++) {
+          const kk = k + dk;
+          if (kk < 0 || kk >= gz) continue;
+          for (let dj = -1; dj <= 1 && isMax; dj++) {
+            const jj = j + dj;
+            if (jj < 0 || jj >= gy) continue;
+            for (let di = -1; di <= 1; di++) {
+              const ii = i + di;
+              if (ii < 0 || ii >= gx || (di === 0 && dj === 0 && dk === 0)) continue;
+              const q = ii + gx * (jj + gy * kk);
+              const dq = dist[q] ?? 0;
+              if (dq > d || (dq === d && q < g)) {
+                isMax = false;
+                break;
+              }
+            }
+          }
+        }
+        if (isMax) visit(i, j, k, d);
+      }
+    }
+  }
+}
+
+/**
  * Candidate search on a ≈1.2 mm grid over the lungs' bounding box: block means of the CT with
  * non-lung voxels set to the parenchyma level (so chest wall and mediastinum do not bleed into
  * the lung), Gaussian smoothing, a low threshold that keeps ground-glass, the distance map of
@@ -206,6 +250,13 @@ export function findCandidates(
   const dense = new Uint8Array(gn);
   for (let g = 0; g < gn; g++) dense[g] = lung[g] && (smooth[g] ?? 0) > threshold ? 1 : 0;
   const dist = distanceTransform(dense, gdims, gsp);
+  let solidDist: Float32Array | undefined;
+  if (params.solidSeedContrastHu > 0) {
+    const solidLevel = parenchymaHu + params.solidSeedContrastHu;
+    const solid = new Uint8Array(gn);
+    for (let g = 0; g < gn; g++) solid[g] = lung[g] && (smooth[g] ?? 0) > solidLevel ? 1 : 0;
+    solidDist = distanceTransform(solid, gdims, gsp);
+  }
   const band = new Uint8Array(gn);
   for (let g = 0; g < gn; g++) band[g] = dense[g] && (smooth[g] ?? 0) < params.ggnChannelMaxHu ? 1 : 0;
   const t3 = performance.now();
@@ -220,51 +271,43 @@ export function findCandidates(
   const seeds: Seed[] = [];
   const notBlobs: Seed[] = [];
   let localMaxima = 0;
-  for (let k = 0; k < gz; k++) {
-    for (let j = 0; j < gy; j++) {
-      for (let i = 0; i < gx; i++) {
-        const g = i + gx * (j + gy * k);
-        const d = dist[g] ?? 0;
-        if (d < params.minSeedRadiusMm) continue;
-        let isMax = true;
-        for (let dk = -1; dk <= 1 && isMax; dk++) {
-          const kk = k + dk;
-          if (kk < 0 || kk >= gz) continue;
-          for (let dj = -1; dj <= 1 && isMax; dj++) {
-            const jj = j + dj;
-            if (jj < 0 || jj >= gy) continue;
-            for (let di = -1; di <= 1; di++) {
-              const ii = i + di;
-              if (ii < 0 || ii >= gx || (di === 0 && dj === 0 && dk === 0)) continue;
-              const q = ii + gx * (jj + gy * kk);
-              const dq = dist[q] ?? 0;
-              // Plateaus: the first voxel in scan order wins, so a plateau gives one seed.
-              if (dq > d || (dq === d && q < g)) {
-                isMax = false;
-                break;
-              }
-            }
-          }
-        }
-        if (!isMax) continue;
-        localMaxima++;
-        // A sphere of radius r has its strongest normalised LoG response at σ = r/√3.
-        const sigma = Math.max(gsp[0], d / Math.sqrt(3));
-        const blobness = blobnessAt(smooth, gdims, gsp, i, j, k, sigma);
-        const seed: Seed = {
-          i: Math.min(nx - 1, i0 + i * f[0] + ((f[0] - 1) >> 1)),
-          j: Math.min(ny - 1, j0 + j * f[1] + ((f[1] - 1) >> 1)),
-          k: Math.min(nz - 1, k0 + k * f[2] + ((f[2] - 1) >> 1)),
-          radiusMm: d,
-          blobness,
-        };
-        if (blobness < (d >= params.largeSeedRadiusMm ? params.minBlobnessLarge : minBlobness)) {
-          if (d >= 2 * params.minSeedRadiusMm) notBlobs.push(seed);
-          continue;
-        }
-        seeds.push(seed);
-      }
+  const toSeed = (i: number, j: number, k: number, radiusMm: number, blobness: number): Seed => ({
+    i: Math.min(nx - 1, i0 + i * f[0] + ((f[0] - 1) >> 1)),
+    j: Math.min(ny - 1, j0 + j * f[1] + ((f[1] - 1) >> 1)),
+    k: Math.min(nz - 1, k0 + k * f[2] + ((f[2] - 1) >> 1)),
+    radiusMm,
+    blobness,
+  });
+  forEachMaximum(dist, gdims, params.minSeedRadiusMm, (i, j, k, d) => {
+    localMaxima++;
+    // A sphere of radius r has its strongest normalised LoG response at σ = r/√3.
+    const sigma = Math.max(gsp[0], d / Math.sqrt(3));
+    const seed = toSeed(i, j, k, d, blobnessAt(smooth, gdims, gsp, i, j, k, sigma));
+    if (seed.blobness < (d >= params.largeSeedRadiusMm ? params.minBlobnessLarge : minBlobness)) {
+      if (d >= 2 * params.minSeedRadiusMm) notBlobs.push(seed);
+      return;
     }
+    seeds.push(seed);
+  });
+  if (solidDist) {
+    // Grid positions of the seeds that passed, to skip solid maxima inside them (the same object).
+    const passed = seeds.map((s) => [(s.i - i0) / f[0], (s.j - j0) / f[1], (s.k - k0) / f[2], s.radiusMm] as const);
+    forEachMaximum(solidDist, gdims, params.minSeedRadiusMm, (i, j, k, d) => {
+      if (d > 0.5 * params.vesselSideMaxDiameterMm) return;
+      for (const [pi, pj, pk, pr] of passed) {
+        const mm = Math.hypot((i - pi) * gsp[0], (j - pj) * gsp[1], (k - pk) * gsp[2]);
+        if (mm < 0.5 * pr) return;
+      }
+      localMaxima++;
+      const sigma = Math.max(gsp[0], d / Math.sqrt(3));
+      const seed = toSeed(i, j, k, d, blobnessAt(smooth, gdims, gsp, i, j, k, sigma));
+      seed.solid = true;
+      if (seed.blobness < minBlobness) {
+        if (d >= 2 * params.minSeedRadiusMm) notBlobs.push(seed);
+        return;
+      }
+      seeds.push(seed);
+    });
   }
   const tg = performance.now();
   const seeded = seeds.map((s) => [(s.i - i0) / f[0], (s.j - j0) / f[1], (s.k - k0) / f[2], s.radiusMm] as const);

@@ -238,6 +238,59 @@ describe('detectNodules beside a thick vessel', () => {
   });
 });
 
+describe('detectNodules: a 6 mm nodule beside a thicker vessel', () => {
+  it('frees it by erosion where no opening can, and only below the size limit', () => {
+    const c = syntheticChest([110, 110, 50], [0.7, 0.7, 1], 5);
+    // Vessel radius 3.5 mm, nodule radius 3 mm touching it: every opening that keeps the nodule
+    // keeps the vessel too, so the seed's object runs out of the crop.
+    const vesselR = 3.5;
+    paint(c, cylinder([30, 40, 0], [0, 0, 1], vesselR), 40, { center: [30, 40, 25], radiusMm: 40 });
+    const nodule: V3 = [30 + vesselR + 0.85 * 3, 40, 25];
+    paint(c, sphere(nodule, 3), 30, { center: nodule, radiusMm: 4 });
+    const { ct, lungs } = finishChest(c, 25, 5);
+    const { nodules } = detectNodulesWithStats(ct, lungs, { parameters: {} });
+    const found = within(nodules, nodule, 3);
+    expect(found).toHaveLength(1);
+    expect(Math.abs((found[0]?.details?.meanDiameterMm ?? 0) - 6)).toBeLessThanOrEqual(1);
+    expect(found[0]?.details?.shape.attachments).toBeGreaterThanOrEqual(1);
+    // The vessel itself is no finding.
+    expect(nodules).toHaveLength(1);
+    // Without the erosion split (analyzer ≤ 0.14.0) the nodule was lost with its vessel.
+    const old = detectNodulesWithStats(ct, lungs, { parameters: { noduleErosionSplit: 0 } });
+    expect(within(old.nodules, nodule, 3)).toHaveLength(0);
+    expect(old.stats.rejected['extends-beyond-crop'] ?? 0).toBeGreaterThanOrEqual(1);
+    // Objects deeper than half the size limit are not split.
+    const limited = detectNodulesWithStats(ct, lungs, { parameters: { noduleVesselSideMaxDiameterMm: 5 } });
+    expect(within(limited.nodules, nodule, 3)).toHaveLength(0);
+  });
+});
+
+describe('detectNodules: a 7 mm nodule sunk into a vessel as thick', () => {
+  it('seeds it from the denser mask, where the candidate mask joins the two into one object', () => {
+    const c = syntheticChest([110, 110, 50], [0.7, 0.7, 1], 5);
+    // Vessel and nodule radius 3.5 mm, the nodule's centre 0.7 r beyond the vessel's surface: at the
+    // candidate mask's low threshold the two blur into one object whose deepest points lie on the vessel.
+    const vesselR = 3.5;
+    paint(c, cylinder([30, 40, 0], [0, 0, 1], vesselR), 40, { center: [30, 40, 25], radiusMm: 40 });
+    const nodule: V3 = [30 + vesselR + 0.7 * 3.5, 40, 25];
+    paint(c, sphere(nodule, 3.5), 30, { center: nodule, radiusMm: 4.5 });
+    const { ct, lungs } = finishChest(c, 25, 5);
+    const { nodules, stats } = detectNodulesWithStats(ct, lungs, { parameters: {}, trace: true });
+    const found = within(nodules, nodule, 3);
+    expect(found).toHaveLength(1);
+    expect(Math.abs((found[0]?.details?.meanDiameterMm ?? 0) - 7)).toBeLessThanOrEqual(1);
+    expect(nodules).toHaveLength(1);
+    const [i, j, k] = found[0]?.details?.centerVoxel ?? [0, 0, 0];
+    const accepted = stats.trace?.filter((t) => t.outcome === 'accepted') ?? [];
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]?.source).toBe('solid');
+    expect(Math.hypot(accepted[0]!.voxel[0] - i, accepted[0]!.voxel[1] - j, accepted[0]!.voxel[2] - k)).toBeLessThan(5);
+    // Without the solid seeds (analyzer ≤ 0.14.0) no seed lies on the nodule.
+    const old = detectNodulesWithStats(ct, lungs, { parameters: { noduleSolidSeedContrastHu: 0 } });
+    expect(within(old.nodules, nodule, 3)).toHaveLength(0);
+  });
+});
+
 describe('detectNodules: a 14 mm nodule beside a 12 mm vessel', () => {
   it('opens wider for a blob-like seed: the nodule is found, the vessel is not', () => {
     const c = syntheticChest([110, 110, 60], [0.7, 0.7, 1], 5);

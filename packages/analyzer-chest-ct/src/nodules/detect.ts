@@ -16,7 +16,13 @@ export interface NoduleRunStats {
   parenchymaHu: number;
   noiseHu: number;
   /** With `options.trace`: every seed with its outcome (`accepted` or the rejection reason), for tuning. */
-  trace?: Array<{ voxel: [number, number, number]; radiusMm: number; outcome: string }>;
+  trace?: Array<{
+    voxel: [number, number, number];
+    radiusMm: number;
+    outcome: string;
+    /** The seed's source when not the candidate mask's distance map. */
+    source?: 'solid' | 'ground-glass';
+  }>;
 }
 
 function abortIf(signal: AbortSignal | undefined): void {
@@ -101,6 +107,7 @@ function mergeSeedOutcomes(
         voxel: [w.i, w.j, w.k],
         radiusMm: Math.round(w.radiusMm * 10) / 10,
         outcome: `not-blob ${w.blobness.toFixed(2)}`,
+        ...(w.solid ? { source: 'solid' as const } : w.groundGlass ? { source: 'ground-glass' as const } : {}),
       });
   // Voxels of accepted nodules (a few thousand): a set, not a volume-sized mask whose fresh pages
   // alone cost ≈ 0.3 s on the 2-core machine.
@@ -112,7 +119,12 @@ function mergeSeedOutcomes(
     const seed = search.seeds[s];
     if (!seed) continue;
     if (options.trace)
-      current = { voxel: [seed.i, seed.j, seed.k], radiusMm: Math.round(seed.radiusMm * 10) / 10, outcome: 'accepted' };
+      current = {
+        voxel: [seed.i, seed.j, seed.k],
+        radiusMm: Math.round(seed.radiusMm * 10) / 10,
+        outcome: 'accepted',
+        ...(seed.solid ? { source: 'solid' as const } : seed.groundGlass ? { source: 'ground-glass' as const } : {}),
+      };
     if (current) trace.push(current);
     // A seed inside (or right beside) an accepted nodule is that nodule again.
     if (taken.has(seed.i + nx * (seed.j + ny * seed.k))) {

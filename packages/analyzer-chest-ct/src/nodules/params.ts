@@ -52,6 +52,26 @@ export interface NoduleParams {
    */
   maxNeckRatio: number;
   /**
+   * Solid seeds: the distance map's local maxima of a second, denser mask (smoothed HU above
+   * parenchyma + this; 0: off) are extra seeds, tested like the others. At the candidate mask's
+   * low threshold a nodule on the side of a vessel and the vessel blur into one object whose
+   * deepest point lies between them; at half a solid nodule's contrast the nodule keeps its own centre.
+   */
+  solidSeedContrastHu: number;
+  /**
+   * Segmentation (1: on, analyzer ≥ 0.15.0; 0: off): when no opening frees the object, the region at
+   * half its contrast (where a nodule and a passing vessel keep their own outlines) is eroded by
+   * 0.4, 0.5 … 0.9 of its depth at the seed until the part there no longer runs out of the crop,
+   * and that part grown back by the same radius within the region is the object. An opening keeps a
+   * vessel thicker than the ball joined to the nodule; an erosion parts them.
+   */
+  erosionSplit: number;
+  /**
+   * Solid seeds and the erosion split are for small nodules beside a thicker vessel: neither is
+   * tried for an object deeper than half this (mm), where they free pieces of hilar vessels.
+   */
+  vesselSideMaxDiameterMm: number;
+  /**
    * Segmentation: a seed with at least this blobness also tries a ball opening of
    * `wideOpeningFactor` × its radius when the usual ones (0.45, 0.6, 0.8) leave an object that runs
    * out of the crop (a vessel about as thick as the nodule's radius). Analyzer ≤ 0.6.0: none.
@@ -208,6 +228,9 @@ export const defaultNoduleParams: Readonly<NoduleParams> = Object.freeze({
   ggnChannelMinBlobness: 0.1,
   ggnChannelSkipNearSeed: 0,
   maxNeckRatio: 1.3,
+  solidSeedContrastHu: 400,
+  erosionSplit: 1,
+  vesselSideMaxDiameterMm: 10,
   wideOpeningMinBlobness: 0.4,
   wideOpeningFactor: 0.95,
   sliceClipMinSpacingMm: 2,

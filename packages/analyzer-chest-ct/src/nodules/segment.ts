@@ -144,6 +144,51 @@ function componentAt(
   return out;
 }
 
+/**
+ * Frees an object from a passing vessel thicker than itself, which no opening removes: in the
+ * region at `level` (half the object's contrast, where the two keep their own outlines) the
+ * object's deepest point near the seed, the lowest erosion (a fraction of that depth) whose part
+ * there no longer runs out of the crop, grown back by the same radius within the region.
+ */
+function erosionSplit(
+  region: Uint8Array,
+  smooth: Float32Array,
+  level: number,
+  crop: Crop,
+  volumeDims: readonly number[],
+  seedAt: number,
+  radiusMm: number,
+  maxRadiusMm: number,
+): { core: Uint8Array; radiusMm: number } | undefined {
+  const { dims, spacing } = crop;
+  const half = new Uint8Array(region.length);
+  for (let q = 0; q < half.length; q++) half[q] = region[q] && (smooth[q] ?? 0) > level ? 1 : 0;
+  const depth = distanceTransform(half, dims, spacing);
+  let peakAt = -1;
+  let peak = 0;
+  forBall(dims, spacing, seedAt, 0.5 * radiusMm, (q) => {
+    if ((depth[q] ?? 0) > peak) {
+      peak = depth[q] ?? 0;
+      peakAt = q;
+    }
+  });
+  if (peakAt < 0 || peak > maxRadiusMm) return undefined;
+  const minMm = Math.min(spacing[0], spacing[1]);
+  for (const f of [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
+    const rho = f * peak;
+    if (rho < minMm) continue;
+    const inner = new Uint8Array(half.length);
+    for (let q = 0; q < inner.length; q++) inner[q] = (depth[q] ?? 0) > rho ? 1 : 0;
+    const part = componentAt(inner, dims, peakAt, 0);
+    if (!part || touchesCropFace(part, crop, volumeDims)) continue;
+    const grown = dilateBall(part, dims, spacing, rho);
+    for (let q = 0; q < grown.length; q++) grown[q] = grown[q] && half[q] ? 1 : 0;
+    const core = componentAt(grown, dims, peakAt, 0);
+    if (core && !touchesCropFace(core, crop, volumeDims)) return { core, radiusMm: rho };
+  }
+  return undefined;
+}
+
 /** Open crop faces (not the volume's own edges): [i0, j0, k0, i1, j1, k1]. */
 function openFaces(crop: Crop, volumeDims: readonly number[]): boolean[] {
   const b = crop.box;
@@ -278,6 +323,16 @@ export function segmentCandidate(
     if (comp && !touchesCropFace(comp, crop, ct.dimensions)) {
       core = comp;
       break;
+    }
+  }
+  // No opening frees it: a passing vessel thicker than the opening. Eroded, the two come apart;
+  // the seed's part grown back by the same radius (within the region) is the object.
+  if (!core && params.erosionSplit) {
+    const level = parenchymaHu + 0.5 * contrast;
+    const freed = erosionSplit(r0, smooth, level, crop, ct.dimensions, sp, r, 0.5 * params.vesselSideMaxDiameterMm);
+    if (freed) {
+      core = freed.core;
+      openingMm = freed.radiusMm;
     }
   }
   if (!core) return { ok: false, reason: 'extends-beyond-crop' };
