@@ -8,7 +8,7 @@ const noduleParameters: Record<string, number> = Object.fromEntries(
 );
 
 /** Version of the analyzer's behaviour: bump when a default or a method changes results. */
-export const CHEST_CT_ANALYZER_VERSION = '0.15.0';
+export const CHEST_CT_ANALYZER_VERSION = '0.16.0';
 
 /**
  * The chest CT analyzer as data. Parameters are flat (recorded as-is in provenance); requests
