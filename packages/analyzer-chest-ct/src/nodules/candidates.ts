@@ -278,6 +278,8 @@ export function findCandidates(
     radiusMm,
     blobness,
   });
+  /** A seed's position on the grid and its radius. */
+  const onGrid = (s: Seed) => [(s.i - i0) / f[0], (s.j - j0) / f[1], (s.k - k0) / f[2], s.radiusMm] as const;
   forEachMaximum(dist, gdims, params.minSeedRadiusMm, (i, j, k, d) => {
     localMaxima++;
     // A sphere of radius r has its strongest normalised LoG response at σ = r/√3.
@@ -291,7 +293,7 @@ export function findCandidates(
   });
   if (solidDist) {
     // Grid positions of the seeds that passed, to skip solid maxima inside them (the same object).
-    const passed = seeds.map((s) => [(s.i - i0) / f[0], (s.j - j0) / f[1], (s.k - k0) / f[2], s.radiusMm] as const);
+    const passed = seeds.map(onGrid);
     forEachMaximum(solidDist, gdims, params.minSeedRadiusMm, (i, j, k, d) => {
       if (d > 0.5 * params.vesselSideMaxDiameterMm) return;
       for (const [pi, pj, pk, pr] of passed) {
@@ -310,7 +312,7 @@ export function findCandidates(
     });
   }
   const tg = performance.now();
-  const seeded = seeds.map((s) => [(s.i - i0) / f[0], (s.j - j0) / f[1], (s.k - k0) / f[2], s.radiusMm] as const);
+  const seeded = seeds.map(onGrid);
   for (const p of groundGlassChannel(band, lung, dist, gdims, gsp, params, seeded)) {
     localMaxima++;
     const seed: Seed = {
